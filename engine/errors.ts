@@ -1,0 +1,105 @@
+// A small error hierarchy. The CLI's one top-level catch maps each class to an exit code
+// (see `exitCodeOf` and the README's table).
+
+export class TsplayError extends Error {
+  override name = 'TsplayError';
+}
+
+/** Bad command-line options or arguments. */
+export class UsageError extends TsplayError {
+  override name = 'UsageError';
+}
+
+/** One problem found while loading a playbook or inventory, pointing at the YAML. */
+export interface SourceProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  hint?: string;
+  /** The offending line of the file, for the caret display. */
+  sourceLine?: string;
+}
+
+/** Invalid playbook, tasks file, vars file or inventory: every problem found, at once. */
+export class ValidationError extends TsplayError {
+  override name = 'ValidationError';
+  constructor(readonly problems: SourceProblem[]) {
+    super(problems.map(formatProblem).join('\n\n'));
+  }
+}
+
+export function formatProblem(p: SourceProblem): string {
+  let out = `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  if (p.sourceLine !== undefined) {
+    const gutter = `${p.line} | `;
+    out += `\n  ${gutter}${p.sourceLine}\n  ${' '.repeat(gutter.length + Math.max(0, p.col - 1))}^`;
+  }
+  if (p.hint) out += `\n  hint: ${p.hint}`;
+  return out;
+}
+
+/** A host could not be reached or logged into. */
+export class ConnectionError extends TsplayError {
+  override name = 'ConnectionError';
+  constructor(readonly host: string, readonly reason: string) {
+    super(`${host}: unreachable: ${reason}`);
+  }
+}
+
+/** A remote command exited non-zero where success was required. */
+export class CommandError extends TsplayError {
+  override name = 'CommandError';
+  constructor(
+    readonly host: string,
+    readonly command: string,
+    readonly code: number,
+    readonly stderr: string,
+    readonly stdout = '',
+  ) {
+    const err = stderr.trim() || stdout.trim();
+    super(`${host}: command failed with exit code ${code}: ${command}${err ? `\n${err}` : ''}`);
+  }
+}
+
+/** A module refused or failed; the message says what and where. */
+export class ModuleError extends TsplayError {
+  override name = 'ModuleError';
+  constructor(message: string, readonly result: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+/** An expression referred to a variable that is not defined. */
+export class UndefinedVariableError extends TsplayError {
+  override name = 'UndefinedVariableError';
+  constructor(readonly variable: string, where = '') {
+    super(`undefined variable '${variable}'${where ? ` ${where}` : ''}`);
+  }
+}
+
+/** Exit codes, modelled on ansible-playbook's. */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  hostFailed: 2,
+  invalidInput: 3,
+  unreachable: 4,
+  badOptions: 5,
+  interrupted: 99,
+} as const;
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof ValidationError) return ExitCode.invalidInput;
+  if (err instanceof UsageError) return ExitCode.badOptions;
+  if (err instanceof ConnectionError) return ExitCode.unreachable;
+  if (err instanceof TsplayError) return ExitCode.hostFailed;
+  return ExitCode.internal;
+}
+
+/** Replaces every secret value in a text with a mask. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 1) out = out.split(s).join('********');
+  return out;
+}

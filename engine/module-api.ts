@@ -1,0 +1,130 @@
+// The contract between the runner and a module. A module's logic runs in the tsplay process;
+// the remote host only runs POSIX sh commands that the module sends through `ctx`.
+
+/** The outcome of one remote command. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code; -1 when the command was killed by a signal. */
+  code: number;
+}
+
+export interface ExecOptions {
+  /** Data written to the command's standard input (then closed). */
+  stdin?: string | Buffer;
+  /** Run through sudo/su as `becomeUser` (default: the task's become settings). */
+  become?: boolean;
+  becomeUser?: string;
+  /** Values to redact from errors that quote the command or its output. */
+  secrets?: string[];
+}
+
+/** A way to run commands on one host: `local`, `ssh`, or a test fake. */
+export interface Connection {
+  readonly host: string;
+  /** How many remote commands (round trips) this connection has run. */
+  readonly roundTrips: number;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** "No change", always with the reason why nothing needs doing. */
+export interface NoChange {
+  changed: false;
+  reason: string;
+  /** Values for `register` (merged into the task result). */
+  result?: Record<string, unknown>;
+  /** Host variables to set (set_fact and friends). */
+  facts?: Record<string, unknown>;
+}
+
+/** One file whose content would change. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/** "Change", with what would change; the plan is handed back to `apply`. */
+export interface Change<P = unknown> {
+  changed: true;
+  description: string;
+  diffs?: FileDiff[];
+  /** Module-private data computed by check and used by apply. */
+  plan?: P;
+  /**
+   * false for actions whose effect cannot be read back (run a command, restart a service):
+   * the runner then does not re-check after apply.
+   */
+  verify?: boolean;
+  result?: Record<string, unknown>;
+}
+
+export type CheckResult<P = unknown> = NoChange | Change<P>;
+
+export interface ApplyResult {
+  /** Values for `register`, such as stdout/rc of a command. */
+  result?: Record<string, unknown>;
+  facts?: Record<string, unknown>;
+}
+
+export interface WriteFileOptions {
+  owner?: string;
+  group?: string;
+  /** Octal string such as "0644"; when unset an existing file keeps its mode (new file: 0644). */
+  mode?: string;
+  /** Keep a timestamped copy of the old file beside it. Returns its path. */
+  backup?: boolean;
+  /** A command run on the new content before it replaces the target; `%s` is the temp file. */
+  validate?: string;
+}
+
+/** What a module sees of the host it runs on. */
+export interface ModuleContext {
+  readonly host: string;
+  /** The host's variables (facts included), read-only. */
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly checkMode: boolean;
+  /** The folder of the playbook file that holds the task, for relative `src` paths. */
+  readonly baseDir: string;
+  /** Runs one remote command; never throws for a non-zero exit. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Runs one remote command and returns stdout; throws CommandError on a non-zero exit. */
+  run(command: string, opts?: ExecOptions): Promise<string>;
+  /** Writes a file atomically (temp file beside the target, then rename), keeping owner and mode. */
+  writeFile(path: string, content: string | Buffer, opts?: WriteFileOptions): Promise<{ backup?: string }>;
+  /** Another host of the inventory, for modules that act on two hosts (keys, base backups). */
+  connectionTo(host: string): Promise<Connection>;
+  /** Verbose log line (shown with -v). */
+  log(message: string): void;
+}
+
+/** A JSON schema object (draft-07) as given to ajv. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ModuleDefinition<A = any, P = any> {
+  name: string;
+  /** One line for listings. */
+  summary: string;
+  /** Longer documentation for `tsplay doc`. */
+  description?: string;
+  /** JSON schema of the arguments: `additionalProperties: false`, defaults filled in by ajv. */
+  schema: JsonSchema;
+  /** Argument names whose values are secret: never printed, redacted from errors. */
+  secrets?: string[];
+  /** Alternative argument names, as Ansible's (`dest` → `path`). */
+  aliases?: Record<string, string>;
+  /** For a module given a `k=v` string or a bare string: the argument that takes free text. */
+  freeForm?: string;
+  /** Runs on the controller only: no connection is opened for it. */
+  controllerOnly?: boolean;
+  /** Example YAML for `tsplay doc`. */
+  examples?: string;
+  check(ctx: ModuleContext, args: A): Promise<CheckResult<P>>;
+  apply(ctx: ModuleContext, args: A, plan: Change<P>): Promise<ApplyResult | void>;
+}
+
+/** Identity helper that gives a module definition its types. */
+export function defineModule<A, P = unknown>(def: ModuleDefinition<A, P>): ModuleDefinition<A, P> {
+  return def;
+}

@@ -1,0 +1,152 @@
+// YAML files with positions: every mapping and sequence loaded through here remembers where
+// it and each of its keys and items stand, so that any later problem can point at
+// `file:line:col` with the offending line and a caret.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { type SourceProblem, ValidationError } from './errors.js';
+
+export interface Loc {
+  file: string;
+  line: number;
+  col: number;
+}
+
+interface NodeLocs {
+  at: Loc;
+  keys: Map<string | number, Loc>;
+  values: Map<string | number, Loc>;
+}
+
+const locs = new WeakMap<object, NodeLocs>();
+const texts = new Map<string, string[]>();
+
+/** A path as shown in messages: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Where an object (mapping or list) loaded from YAML, or one of its keys or values, stands. */
+export function locOf(obj: unknown, key?: string | number, part: 'key' | 'value' = 'key'): Loc | undefined {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  const l = locs.get(obj);
+  if (!l) return undefined;
+  if (key === undefined) return l.at;
+  return (part === 'key' ? l.keys.get(key) : l.values.get(key) ?? l.keys.get(key)) ?? l.at;
+}
+
+/** Copies the recorded position of one object to another (for objects built from YAML ones). */
+export function copyLoc(from: object, to: object): void {
+  const l = locs.get(from);
+  if (l) locs.set(to, l);
+}
+
+export function problemAt(loc: Loc | undefined, message: string, hint?: string): SourceProblem {
+  if (!loc) return { file: '<unknown>', line: 0, col: 0, message, hint };
+  const line = texts.get(loc.file)?.[loc.line - 1];
+  return { file: loc.file, line: loc.line, col: loc.col, message, hint, sourceLine: line?.replace(/\r$/, '') };
+}
+
+export interface LoadedYaml {
+  /** One value per YAML document in the file. */
+  documents: unknown[];
+  problems: SourceProblem[];
+}
+
+/** Parses YAML text (YAML 1.1 like Ansible: yes/no are booleans), recording positions. */
+export function parseYaml(text: string, file: string): LoadedYaml {
+  const shown = displayPath(file);
+  texts.set(shown, text.split('\n'));
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: true });
+  const problems: SourceProblem[] = [];
+  const documents: unknown[] = [];
+  const pos = (offset: number): Loc => {
+    const p = lc.linePos(offset);
+    return { file: shown, line: p.line, col: p.col };
+  };
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    for (const e of doc.errors) {
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      problems.push(problemAt(pos(e.pos[0]), `YAML syntax error: ${message}`));
+    }
+    if (doc.errors.length) continue;
+    const anchors = new Map<Node, unknown>();
+    const convert = (node: unknown): unknown => {
+      if (isAlias(node)) {
+        const target = node.resolve(doc);
+        return target ? (anchors.get(target as Node) ?? convert(target)) : null;
+      }
+      if (isScalar(node)) return node.value;
+      if (isMap(node)) {
+        const obj: Record<string, unknown> = {};
+        const l: NodeLocs = { at: pos(node.range?.[0] ?? 0), keys: new Map(), values: new Map() };
+        locs.set(obj, l);
+        anchors.set(node, obj);
+        for (const pair of node.items) {
+          if (!isPair(pair)) continue;
+          const keyNode = pair.key as Node | null;
+          // Keys keep their source text: `y:` or `on:` is a name, not a YAML 1.1 boolean.
+          const key = isScalar(keyNode)
+            ? typeof keyNode.value === 'boolean' && keyNode.range
+              ? text.slice(keyNode.range[0], keyNode.range[1])
+              : String(keyNode.value)
+            : String(convert(keyNode));
+          if (key === '<<') {
+            const merged = convert(pair.value);
+            for (const m of Array.isArray(merged) ? merged : [merged]) {
+              if (m && typeof m === 'object') for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;
+            }
+            continue;
+          }
+          obj[key] = convert(pair.value);
+          if (keyNode?.range) l.keys.set(key, pos(keyNode.range[0]));
+          const vn = pair.value as Node | null;
+          if (vn?.range) l.values.set(key, pos(vn.range[0]));
+        }
+        return obj;
+      }
+      if (isSeq(node)) {
+        const arr: unknown[] = [];
+        const l: NodeLocs = { at: pos(node.range?.[0] ?? 0), keys: new Map(), values: new Map() };
+        locs.set(arr, l);
+        anchors.set(node, arr);
+        node.items.forEach((item, i) => {
+          arr.push(convert(item));
+          const r = (item as Node | null)?.range;
+          if (r) {
+            l.keys.set(i, pos(r[0]));
+            l.values.set(i, pos(r[0]));
+          }
+        });
+        return arr;
+      }
+      return node ?? null;
+    };
+    documents.push(convert(doc.contents));
+  }
+  return { documents, problems };
+}
+
+/** Reads and parses one YAML file; unreadable files become problems, not exceptions. */
+export function loadYamlFile(file: string): LoadedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      documents: [],
+      problems: [{ file: displayPath(file), line: 1, col: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}` }],
+    };
+  }
+  return parseYaml(text, file);
+}
+
+/** Loads a YAML file that must hold one document; throws ValidationError on problems. */
+export function loadYamlStrict(file: string): unknown {
+  const { documents, problems } = loadYamlFile(file);
+  if (problems.length) throw new ValidationError(problems);
+  return documents[0] ?? null;
+}
