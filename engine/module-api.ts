@@ -97,6 +97,8 @@ export interface ModuleContext {
   connectionTo(host: string): Promise<Connection>;
   /** Verbose log line (shown with -v). */
   log(message: string): void;
+  /** Evaluates a bare expression (JavaScript over the host's variables), as `when:` does. */
+  evaluate(expression: string): unknown;
 }
 
 /** A JSON schema object (draft-07) as given to ajv. */

@@ -59,7 +59,7 @@ export function parseYaml(text: string, file: string): LoadedYaml {
   const shown = displayPath(file);
   texts.set(shown, text.split('\n'));
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: (a, b) => keyText(a, text) === keyText(b, text) });
   const problems: SourceProblem[] = [];
   const documents: unknown[] = [];
   const pos = (offset: number): Loc => {
@@ -127,6 +127,11 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     documents.push(convert(doc.contents));
   }
   return { documents, problems };
+}
+
+function keyText(node: unknown, text: string): unknown {
+  if (isScalar(node)) return node.range ? text.slice(node.range[0], node.range[1]).replace(/^["']|["']$/g, '') : node.value;
+  return node;
 }
 
 /** Reads and parses one YAML file; unreadable files become problems, not exceptions. */

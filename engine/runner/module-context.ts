@@ -17,6 +17,7 @@ export interface ContextSettings {
   secrets: string[];
   connectionTo(host: string): Promise<Connection>;
   log(message: string): void;
+  evaluate(expression: string): unknown;
 }
 
 export function createModuleContext(s: ContextSettings): ModuleContext {
@@ -49,6 +50,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     },
     connectionTo: s.connectionTo,
     log: s.log,
+    evaluate: s.evaluate,
   };
 }
 

@@ -41,6 +41,7 @@ export function fakeContext(conn: FakeConnection, vars: Record<string, unknown> 
     secrets: [],
     connectionTo: async (h) => new FakeConnection(h, []),
     log: () => undefined,
+    evaluate: (expr) => new Function(...Object.keys(vars), `return (${expr});`)(...Object.values(vars)),
   });
 }
 

@@ -1,0 +1,41 @@
+// -e/--extra-vars: `k=v k2=v2`, inline YAML/JSON, or `@file` (YAML or JSON), merged in order.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
+import { parseKeyValueArgs } from '../module-args.js';
+
+export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const v of values) Object.assign(out, parseOne(v));
+  return out;
+}
+
+function parseOne(v: string): Record<string, unknown> {
+  const text = v.trim();
+  if (text.startsWith('@')) {
+    const file = text.slice(1);
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--extra-vars: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return mapping(content, `--extra-vars @${file}`);
+  }
+  if (text.startsWith('{') || text.startsWith('---')) return mapping(text, '--extra-vars');
+  const kv = parseKeyValueArgs(text);
+  if ('_raw_params' in kv) throw new UsageError(`--extra-vars: expected key=value pairs, inline YAML/JSON or @file, got '${text}'`);
+  return kv;
+}
+
+function mapping(content: string, what: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = parse(content, { version: '1.1' });
+  } catch (e) {
+    throw new UsageError(`${what}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`${what}: must be a mapping of variables`);
+  return data as Record<string, unknown>;
+}

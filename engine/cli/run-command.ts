@@ -1,0 +1,112 @@
+// `tsplay run PLAYBOOK -i INVENTORY`: load and validate everything, then run.
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { ExitCode, UsageError } from '../errors.js';
+import { loadInventory } from '../inventory/index.js';
+import { loadModuleDir, type Registry } from '../module-registry.js';
+import { loadPlaybook } from '../playbook/load.js';
+import { splitTagArgs } from '../playbook/tags.js';
+import type { Reporter, ReporterOptions } from '../output/reporter.js';
+import { PlainReporter } from '../output/plain.js';
+import type { HostKeyPolicy } from '../connection/known-hosts.js';
+import type { Connection } from '../module-api.js';
+import { runPlaybook, type RunSummary } from '../runner/play-runner.js';
+import { parseExtraVars } from './extra-vars.js';
+import { listHosts, listTags, listTasks } from './listing.js';
+import { promptSecret } from './prompt.js';
+
+export interface RunFlags {
+  inventory?: string;
+  tags: string[];
+  skipTags: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  extraVars: string[];
+  forks: number;
+  startAtTask?: string;
+  listTasks?: boolean;
+  listTags?: boolean;
+  listHosts?: boolean;
+  syntaxCheck?: boolean;
+  verbose: number;
+  become?: boolean;
+  becomeUser?: string;
+  askBecomePass?: boolean;
+  user?: string;
+  privateKey?: string;
+  modulePath: string[];
+  hostKeyChecking?: string;
+  /** Output style: live (listr2) in a terminal, plain otherwise. */
+  output?: 'live' | 'plain';
+}
+
+export interface RunHooks {
+  write?: (text: string) => void;
+  wrapConnection?: (c: Connection) => Connection;
+  onSummary?: (s: RunSummary) => void;
+}
+
+export async function runCommand(registry: Registry, playbookPath: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
+  const write = hooks.write ?? ((t: string) => process.stdout.write(t));
+  if (!existsSync(playbookPath)) throw new UsageError(`playbook not found: ${playbookPath}`);
+  for (const dir of flags.modulePath) await loadModuleDir(registry, dir);
+  const beside = join(dirname(playbookPath), 'modules');
+  if (existsSync(beside)) await loadModuleDir(registry, beside);
+  const tags = { only: splitTagArgs(flags.tags), skip: splitTagArgs(flags.skipTags) };
+  const playbook = await loadPlaybook(playbookPath, registry);
+  if (flags.syntaxCheck) {
+    write(`\nplaybook: ${playbookPath}\n`);
+    return ExitCode.ok;
+  }
+  if (flags.listTasks) return write(listTasks(playbook, tags) + '\n'), ExitCode.ok;
+  if (flags.listTags) return write(listTags(playbook) + '\n'), ExitCode.ok;
+  if (!flags.inventory) throw new UsageError('an inventory is needed: -i INVENTORY');
+  const inventory = loadInventory(flags.inventory);
+  if (flags.listHosts) return write(listHosts(playbook, inventory, flags.limit) + '\n'), ExitCode.ok;
+  const extraVars = parseExtraVars(flags.extraVars);
+  const secrets = { values: [] as string[] };
+  const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
+  if (becomePassword) secrets.values.push(becomePassword);
+  const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, checkMode: !!flags.check, secrets, write };
+  const reporter = await createReporter(flags.output ?? (process.stdout.isTTY && !hooks.write ? 'live' : 'plain'), ropts);
+  let summary: RunSummary;
+  try {
+    summary = await runPlaybook(playbook, {
+      inventory,
+      registry,
+      reporter,
+      limit: flags.limit,
+      tags,
+      checkMode: !!flags.check,
+      diff: !!flags.diff,
+      forks: flags.forks,
+      extraVars,
+      startAtTask: flags.startAtTask,
+      become: flags.become,
+      becomeUser: flags.becomeUser,
+      becomePassword,
+      connection: {
+        user: flags.user,
+        privateKey: flags.privateKey,
+        hostKeyPolicy: flags.hostKeyChecking as HostKeyPolicy | undefined,
+        wrap: hooks.wrapConnection,
+      },
+      secrets,
+      verbosity: flags.verbose,
+      log: flags.verbose > 0 ? (m) => write(`  ${m}\n`) : undefined,
+    });
+  } finally {
+    await reporter.close();
+  }
+  hooks.onSummary?.(summary);
+  return summary.unreachable ? ExitCode.unreachable : summary.failed ? ExitCode.hostFailed : ExitCode.ok;
+}
+
+async function createReporter(kind: 'live' | 'plain', o: ReporterOptions): Promise<Reporter> {
+  if (kind === 'live') {
+    const { LiveReporter } = await import('../output/live.js');
+    return new LiveReporter(o);
+  }
+  return new PlainReporter(o);
+}

@@ -1,0 +1,46 @@
+// The inventory as the rest of tsplay sees it.
+
+export interface InventoryHost {
+  name: string;
+  /** Every group the host belongs to, ancestors and 'all' included, sorted. */
+  groups: string[];
+}
+
+export interface InventoryGroup {
+  name: string;
+  /** The group's own variables: the inventory file's, then its group_vars/ files over them. */
+  vars: Record<string, unknown>;
+  children: string[];
+  /** Hosts listed directly in this group. */
+  hosts: string[];
+  parents: string[];
+}
+
+export interface Inventory {
+  /** Absolute path of the inventory file, and its directory. */
+  file: string;
+  dir: string;
+  /**
+   * Hosts in inventory order. `get('localhost')`/`has('localhost')` also answer the implicit
+   * localhost when the inventory has no such host; it is never iterated (not in 'all').
+   */
+  hosts: Map<string, InventoryHost>;
+  groups: Map<string, InventoryGroup>;
+  /**
+   * A host's inventory variables merged by precedence, low to high: group 'all' (inventory
+   * file, then group_vars/all) < parent groups < child groups (by depth, then
+   * ansible_group_priority, then name, like Ansible; a group's group_vars/ files beat its
+   * inventory vars) < host vars (inventory, then host_vars/). Values are untemplated. Plus
+   * inventory_hostname, inventory_hostname_short, group_names (sorted, without 'all'),
+   * inventory_dir, inventory_file. A fresh object per call; nested values are shared.
+   */
+  hostVars(name: string): Record<string, unknown>;
+  /**
+   * Hosts matching an Ansible host pattern ('all', '*', names, groups, globs, '~regex',
+   * 'group[0]'/'group[0:2]', 'a:b' or 'a,b' union, 'a:!b' exclusion, 'a:&b' intersection), in
+   * inventory order. Names that match nothing give an empty match (the caller warns).
+   */
+  select(pattern: string): string[];
+  /** Group name → its hosts, descendants' included (the `groups` magic variable). */
+  groupMembers(): Record<string, string[]>;
+}

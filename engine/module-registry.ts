@@ -1,0 +1,76 @@
+// The module registry: the bundled modules (static, alphabetical) plus extra modules loaded
+// from --module-path folders and a `modules/` folder beside the playbook.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from './errors.js';
+import type { ModuleDefinition } from './module-api.js';
+import type { ModuleRegistry } from './playbook/load.js';
+
+export class Registry implements ModuleRegistry {
+  private byName = new Map<string, ModuleDefinition>();
+
+  constructor(modules: readonly ModuleDefinition[]) {
+    for (const m of modules) this.add(m);
+  }
+
+  add(m: ModuleDefinition, from?: string): void {
+    if (!m || typeof m.name !== 'string' || typeof m.check !== 'function' || typeof m.apply !== 'function' || typeof m.schema !== 'object') {
+      throw new UsageError(`${from ?? 'module'}: not a tsplay module (export default defineModule({ name, summary, schema, check, apply }))`);
+    }
+    this.byName.set(m.name, m);
+  }
+
+  get(name: string): ModuleDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  all(): ModuleDefinition[] {
+    return this.names().map((n) => this.byName.get(n)!);
+  }
+}
+
+const MODULE_FILE = /\.(m?js|ts)$/;
+
+/** Loads every module file of a folder (.js, .mjs, or .ts compiled on the fly). */
+export async function loadModuleDir(registry: Registry, dir: string): Promise<void> {
+  const full = resolve(dir);
+  if (!existsSync(full) || !statSync(full).isDirectory()) throw new UsageError(`module path ${dir} is not a folder`);
+  for (const f of readdirSync(full).sort()) {
+    if (!MODULE_FILE.test(f) || f.endsWith('.d.ts') || f.startsWith('.')) continue;
+    const file = join(full, f);
+    let url = pathToFileURL(file).href;
+    if (f.endsWith('.ts')) url = pathToFileURL(await compileTs(file)).href;
+    let mod: { default?: ModuleDefinition };
+    try {
+      mod = (await import(url)) as { default?: ModuleDefinition };
+    } catch (e) {
+      throw new UsageError(`cannot load module ${file}: ${(e as Error).message}`);
+    }
+    registry.add(mod.default as ModuleDefinition, file);
+  }
+}
+
+/** TypeScript modules are transpiled (types stripped) with the typescript package, loaded lazily. */
+async function compileTs(file: string): Promise<string> {
+  let ts: typeof import('typescript');
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    throw new UsageError(`${file}: loading TypeScript modules needs the 'typescript' package (npm install typescript), or compile it to .js`);
+  }
+  const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  });
+  // Beside the source, so that its imports (`tsplay`, its own packages) resolve as they would for it.
+  const dir = join(dirname(file), '.tsplay-cache');
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, basename(file).replace(/\.ts$/, '.mjs'));
+  writeFileSync(target, out.outputText);
+  return target;
+}

@@ -1,0 +1,41 @@
+// What the runner tells the person watching: plays, tasks, per-host outcomes and the recap.
+import type { FileDiff } from '../module-api.js';
+import type { HostStats, Status } from '../runner/stats.js';
+
+export interface TaskOutcome {
+  host: string;
+  status: Status;
+  /** Shown as [host -> delegate]. */
+  delegatedTo?: string;
+  /** Loop item label. */
+  item?: string;
+  /** The no-change reason, the change description, or the error. */
+  message?: string;
+  /** Output a person asked for (debug). */
+  output?: string;
+  diffs?: FileDiff[];
+  durationMs: number;
+  /** ignore_errors turned a failure into this outcome. */
+  ignored?: boolean;
+}
+
+export interface Reporter {
+  play(name: string, hosts: string[]): void;
+  /** A task starts on these hosts; the runner waits for the returned promise. */
+  task(title: string, kind: 'task' | 'handler' | 'facts', hosts: string[]): void | Promise<void>;
+  outcome(o: TaskOutcome): void;
+  /** The current task finished on every host; the runner waits for the returned promise. */
+  taskDone(): void | Promise<void>;
+  warning(message: string): void;
+  recap(stats: Map<string, HostStats>, elapsedMs: number): void;
+  close(): Promise<void>;
+}
+
+export interface ReporterOptions {
+  verbosity: number;
+  diff: boolean;
+  checkMode: boolean;
+  /** Values never to print. */
+  secrets: { values: string[] };
+  write: (text: string) => void;
+}

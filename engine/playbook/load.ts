@@ -1,0 +1,451 @@
+// Loads a playbook tree (import_playbook, import_tasks, static include_tasks, vars_files) and
+// validates all of it before anything runs: YAML syntax, structure, keywords, modules and each
+// task's arguments against the module's schema. Every problem is collected, none thrown early.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { SourceProblem } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { hasTemplate } from '../expressions.js';
+import type { ModuleDefinition } from '../module-api.js';
+import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
+import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
+import type { BlockTask, Inherited, ModuleTask, Play, Playbook, Task } from './model.js';
+
+export interface ModuleRegistry {
+  get(name: string): ModuleDefinition | undefined;
+  names(): string[];
+}
+
+const PLAY_KEYS = new Set([
+  'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'pre_tasks', 'tasks',
+  'post_tasks', 'handlers', 'tags', 'check_mode', 'any_errors_fatal', 'serial', 'strategy', 'environment', 'roles',
+]);
+
+const TASK_KEYS = new Set([
+  'name', 'when', 'loop', 'with_items', 'loop_control', 'register', 'changed_when', 'failed_when', 'ignore_errors',
+  'notify', 'tags', 'delegate_to', 'run_once', 'become', 'become_user', 'check_mode', 'no_log', 'vars', 'args',
+  'listen', 'until', 'retries', 'delay', 'block', 'rescue', 'always', 'environment',
+]);
+
+const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts'];
+
+/** Ansible names that are spelled differently in tsplay, for hints. */
+const ANSIBLE_NAMES: Record<string, string> = {
+  lineinfile: 'file_line',
+  acl: 'setfacl',
+  openssh_keypair: 'ssh_keypair',
+  postgresql_ping: 'postgresql_query',
+  systemd: 'service',
+  systemd_service: 'service',
+};
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+class Loader {
+  problems: SourceProblem[] = [];
+  private pending: Promise<void>[] = [];
+  private stack: string[] = [];
+
+  constructor(private registry: ModuleRegistry) {}
+
+  problem(loc: Loc | undefined, message: string, hint?: string): void {
+    this.problems.push(problemAt(loc, message, hint));
+  }
+
+  loadPlaybookFile(file: string, inherited: string[], fromLoc?: Loc): Play[] {
+    if (this.stack.includes(file)) {
+      this.problem(fromLoc, `import loop: ${file} imports itself`);
+      return [];
+    }
+    const { documents, problems } = loadYamlFile(file);
+    this.problems.push(...problems);
+    if (problems.length) return [];
+    const doc = documents[0];
+    if (!Array.isArray(doc)) {
+      this.problem(locOf(doc) ?? { file, line: 1, col: 1 }, 'a playbook must be a list of plays');
+      return [];
+    }
+    this.stack.push(file);
+    const plays: Play[] = [];
+    for (const entry of doc) {
+      if (!isObj(entry)) {
+        this.problem(locOf(doc), 'each play must be a mapping');
+        continue;
+      }
+      if ('import_playbook' in entry) plays.push(...this.importPlaybook(entry, file, inherited));
+      else {
+        const play = this.play(entry, file, inherited);
+        if (play) plays.push(play);
+      }
+    }
+    this.stack.pop();
+    return plays;
+  }
+
+  private importPlaybook(entry: Obj, file: string, inherited: string[]): Play[] {
+    const loc = locOf(entry, 'import_playbook');
+    for (const k of Object.keys(entry)) {
+      if (!['import_playbook', 'tags', 'name', 'vars', 'when'].includes(k)) this.problem(locOf(entry, k), `unknown keyword '${k}' for import_playbook`);
+    }
+    const target = entry.import_playbook;
+    if (typeof target !== 'string' || hasTemplate(target)) {
+      this.problem(loc, 'import_playbook needs a file name (templates are not allowed: imports are static)');
+      return [];
+    }
+    const tags = [...inherited, ...this.tags(entry, 'tags')];
+    const plays = this.loadPlaybookFile(resolve(dirname(file), target), tags, loc);
+    const vars = isObj(entry.vars) ? entry.vars : undefined;
+    for (const p of plays) if (vars) p.vars = { ...vars, ...p.vars };
+    return plays;
+  }
+
+  private tags(obj: Obj, key: string): string[] {
+    const v = obj[key];
+    if (v === undefined || v === null) return [];
+    if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (Array.isArray(v) && v.every((t) => typeof t === 'string' || typeof t === 'number')) return v.map(String);
+    this.problem(locOf(obj, key, 'value'), `'${key}' must be a string or a list of strings`);
+    return [];
+  }
+
+  private bool(obj: Obj, key: string): boolean | undefined {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'string' && hasTemplate(v)) {
+      this.problem(locOf(obj, key, 'value'), `'${key}' must be yes/no/true/false, not a template`);
+      return undefined;
+    }
+    this.problem(locOf(obj, key, 'value'), `'${key}' must be a boolean (yes/no/true/false)`);
+    return undefined;
+  }
+
+  private str(obj: Obj, key: string): string | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    this.problem(locOf(obj, key, 'value'), `'${key}' must be a string`);
+    return undefined;
+  }
+
+  private play(entry: Obj, file: string, inherited: string[]): Play | undefined {
+    for (const k of Object.keys(entry)) {
+      if (!PLAY_KEYS.has(k)) {
+        const near = nearest(k, [...PLAY_KEYS]);
+        this.problem(locOf(entry, k), `unknown play keyword '${k}'`, near.length ? `did you mean '${near.join("' or '")}'?` : `play keywords: ${[...PLAY_KEYS].sort().join(', ')}`);
+      }
+    }
+    if (entry.roles !== undefined) this.problem(locOf(entry, 'roles'), 'roles are not supported; use import_tasks');
+    const loc = locOf(entry)!;
+    const hosts = entry.hosts;
+    if (hosts === undefined) this.problem(loc, "a play needs 'hosts'");
+    const baseDir = dirname(file);
+    const tags = [...inherited, ...this.tags(entry, 'tags')];
+    const vars = entry.vars === undefined ? {} : isObj(entry.vars) ? entry.vars : (this.problem(locOf(entry, 'vars', 'value'), "'vars' must be a mapping"), {});
+    const varsFiles: Play['varsFiles'] = [];
+    const vf = entry.vars_files;
+    if (vf !== undefined) {
+      const list = Array.isArray(vf) ? vf : [vf];
+      list.forEach((p, i) => {
+        const at = Array.isArray(vf) ? locOf(vf, i) : locOf(entry, 'vars_files', 'value');
+        if (typeof p !== 'string') return this.problem(at, 'vars_files entries must be file names');
+        const path = isAbsolute(p) ? p : resolve(baseDir, p);
+        if (!hasTemplate(p) && !existsSync(path)) this.problem(at, `vars file not found: ${p}`);
+        varsFiles.push({ path: hasTemplate(p) ? p : path, loc: at ?? loc });
+      });
+    }
+    const base: Inherited = {
+      when: [],
+      vars: [],
+      tags,
+      become: this.bool(entry, 'become'),
+      becomeUser: this.str(entry, 'become_user'),
+      checkMode: this.bool(entry, 'check_mode'),
+    };
+    const section = (key: string): Task[] => {
+      const v = entry[key];
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v)) {
+        this.problem(locOf(entry, key, 'value'), `'${key}' must be a list of tasks`);
+        return [];
+      }
+      return this.taskList(v, file, base);
+    };
+    const handlers = section('handlers').filter((t): t is ModuleTask => {
+      if (t.kind !== 'module') this.problem(t.loc, 'handlers must be module tasks (no blocks or includes)');
+      return t.kind === 'module';
+    });
+    return {
+      name: this.str(entry, 'name') ?? String(hosts ?? ''),
+      hosts: Array.isArray(hosts) ? hosts.join(':') : String(hosts ?? ''),
+      loc,
+      file,
+      baseDir,
+      vars,
+      varsFiles,
+      gatherFacts: this.bool(entry, 'gather_facts') ?? true,
+      become: base.become,
+      becomeUser: base.becomeUser,
+      checkMode: base.checkMode,
+      tags,
+      preTasks: section('pre_tasks'),
+      tasks: section('tasks'),
+      postTasks: section('post_tasks'),
+      handlers,
+    };
+  }
+
+  taskList(list: unknown[], file: string, inh: Inherited): Task[] {
+    const out: Task[] = [];
+    list.forEach((t, i) => {
+      if (!isObj(t)) {
+        this.problem(locOf(list, i), 'each task must be a mapping');
+        return;
+      }
+      out.push(...this.task(t, file, inh));
+    });
+    return out;
+  }
+
+  private inherit(t: Obj, inh: Inherited): Inherited {
+    const when = t.when === undefined ? inh.when : [...inh.when, t.when];
+    const vars = t.vars === undefined ? inh.vars : isObj(t.vars) ? [...inh.vars, t.vars] : (this.problem(locOf(t, 'vars', 'value'), "'vars' must be a mapping"), inh.vars);
+    return {
+      when,
+      vars,
+      tags: [...new Set([...inh.tags, ...this.tags(t, 'tags')])],
+      become: this.bool(t, 'become') ?? inh.become,
+      becomeUser: this.str(t, 'become_user') ?? inh.becomeUser,
+      delegateTo: this.str(t, 'delegate_to') ?? inh.delegateTo,
+      checkMode: this.bool(t, 'check_mode') ?? inh.checkMode,
+      noLog: this.bool(t, 'no_log') ?? inh.noLog,
+      ignoreErrors: this.bool(t, 'ignore_errors') ?? inh.ignoreErrors,
+      runOnce: this.bool(t, 'run_once') ?? inh.runOnce,
+    };
+  }
+
+  private task(t: Obj, file: string, inh: Inherited): Task[] {
+    const loc = locOf(t)!;
+    const baseDir = dirname(file);
+    const name = this.str(t, 'name');
+    const me = this.inherit(t, inh);
+    if ('block' in t) {
+      for (const k of Object.keys(t)) {
+        if (!TASK_KEYS.has(k) || ['loop', 'with_items', 'register', 'args', 'notify'].includes(k)) {
+          this.problem(locOf(t, k), `'${k}' is not allowed on a block`);
+        }
+      }
+      const part = (key: string): Task[] => {
+        const v = t[key];
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) return this.problem(locOf(t, key, 'value'), `'${key}' must be a list of tasks`), [];
+        // Children get the block's settings but evaluate its `when` and `vars` through the chain.
+        return this.taskList(v, file, me);
+      };
+      const block: BlockTask = { kind: 'block', name, loc, baseDir, ...me, block: part('block'), rescue: part('rescue'), always: part('always') };
+      return [block];
+    }
+    for (const k of ['rescue', 'always']) if (k in t) this.problem(locOf(t, k), `'${k}' needs a 'block' beside it`);
+    const actions = Object.keys(t).filter((k) => !TASK_KEYS.has(k));
+    if (actions.length === 0) {
+      this.problem(loc, `task${name ? ` '${name}'` : ''} has no module`, `modules: ${this.registry.names().join(', ')}`);
+      return [];
+    }
+    if (actions.length > 1) {
+      const known = actions.filter((a) => this.registry.get(stripFqcn(a)) || ['import_tasks', 'include_tasks', 'meta'].includes(a));
+      if (known.length === 1) {
+        for (const a of actions.filter((x) => x !== known[0])) this.unknownKeyword(t, a);
+        return this.action(t, known[0]!, baseDir, loc, name, me);
+      }
+      this.problem(locOf(t, actions[1]!), `conflicting action statements: ${actions.join(', ')}`, 'a task runs exactly one module');
+      return [];
+    }
+    return this.action(t, actions[0]!, baseDir, loc, name, me);
+  }
+
+  private unknownKeyword(t: Obj, k: string): void {
+    const near = nearest(k, [...TASK_KEYS]);
+    this.problem(locOf(t, k), `unknown task keyword '${k}'`, near.length ? `did you mean '${near.join("' or '")}'?` : undefined);
+  }
+
+  private action(t: Obj, action: string, baseDir: string, loc: Loc, name: string | undefined, me: Inherited): Task[] {
+    if (action === 'import_tasks' || action === 'include_tasks') return this.tasksFile(t, action, baseDir, loc, name, me);
+    if (action === 'meta') {
+      const a = t.meta;
+      if (typeof a !== 'string' || !META_ACTIONS.includes(a)) {
+        this.problem(locOf(t, 'meta', 'value'), `unknown meta action '${String(a)}'`, `meta actions: ${META_ACTIONS.join(', ')}`);
+        return [];
+      }
+      return [{ kind: 'meta', name, loc, baseDir, ...me, action: a as 'flush_handlers' }];
+    }
+    const mod = this.registry.get(stripFqcn(action));
+    if (!mod) {
+      const known = ANSIBLE_NAMES[stripFqcn(action)];
+      const near = nearest(stripFqcn(action), this.registry.names());
+      this.problem(
+        locOf(t, action),
+        `unknown module '${action}'`,
+        known ? `Ansible's '${stripFqcn(action)}' is '${known}' in tsplay` : near.length ? `did you mean '${near.join("' or '")}'? (tsplay doc lists modules)` : `modules: ${this.registry.names().join(', ')}`,
+      );
+      return [];
+    }
+    const args = this.args(t, action, mod);
+    const loopKey = 'loop' in t ? 'loop' : 'with_items' in t ? 'with_items' : undefined;
+    const lc = t.loop_control;
+    if (lc !== undefined && !isObj(lc)) this.problem(locOf(t, 'loop_control', 'value'), "'loop_control' must be a mapping");
+    const lco = isObj(lc) ? lc : {};
+    for (const k of Object.keys(lco)) if (!['loop_var', 'label', 'index_var', 'pause'].includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, 'allowed: loop_var, label, index_var');
+    const notify = this.tags(t, 'notify');
+    const task: ModuleTask = {
+      kind: 'module',
+      name,
+      loc,
+      baseDir,
+      ...me,
+      module: mod,
+      args,
+      loop: loopKey ? t[loopKey] : undefined,
+      loopVar: typeof lco.loop_var === 'string' ? lco.loop_var : 'item',
+      loopLabel: typeof lco.label === 'string' ? lco.label : undefined,
+      register: this.str(t, 'register'),
+      changedWhen: t.changed_when,
+      failedWhen: t.failed_when,
+      until: t.until,
+      retries: typeof t.retries === 'number' ? t.retries : 3,
+      delay: typeof t.delay === 'number' ? t.delay : 5,
+      notify,
+      listen: this.tags(t, 'listen'),
+    };
+    if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) this.problem(locOf(t, 'register', 'value'), `register name '${task.register}' is not a valid variable name`);
+    for (const cond of ['when', 'changed_when', 'failed_when', 'until'] as const) this.checkExpression(t, cond);
+    return [task];
+  }
+
+  /** Bare expressions are compiled now, so a syntax error is reported before the run. */
+  private checkExpression(t: Obj, key: string): void {
+    const v = t[key];
+    const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+    for (const e of list) {
+      if (typeof e !== 'string') continue;
+      const expr = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(e)?.[1] ?? e;
+      try {
+        new Function('__scope', `with (__scope) { return (${expr}\n); }`);
+      } catch (err) {
+        this.problem(locOf(t, key, 'value'), `invalid expression in '${key}': ${(err as Error).message}`, 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"');
+      }
+    }
+  }
+
+  private args(t: Obj, action: string, mod: ModuleDefinition): Record<string, unknown> {
+    const raw = t[action];
+    let args: Record<string, unknown>;
+    if (raw === null || raw === undefined) args = {};
+    else if (typeof raw === 'string') args = parseKeyValueArgs(raw, mod.freeForm);
+    else if (isObj(raw)) args = { ...raw };
+    else {
+      this.problem(locOf(t, action, 'value'), `arguments of '${action}' must be a mapping or a 'key=value' string`);
+      return {};
+    }
+    if (isObj(t.args)) args = { ...t.args, ...args };
+    if ('_raw_params' in args) {
+      this.problem(locOf(t, action, 'value'), `${mod.name} takes no free-form text`, `write it as a mapping of arguments: ${Object.keys((mod.schema.properties ?? {}) as object).join(', ')}`);
+      return args;
+    }
+    const keyLoc = (k: string) => (isObj(raw) && k in raw ? locOf(raw, k) : locOf(t, action, 'value'));
+    this.pending.push(
+      validateArgs(mod, args, (k) => hasTemplate(args[k])).then(({ problems }) => {
+        for (const p of problems) this.problem(p.key ? keyLoc(p.key) : locOf(t, action), p.message, p.hint);
+      }),
+    );
+    return args;
+  }
+
+  private tasksFile(t: Obj, action: string, baseDir: string, loc: Loc, name: string | undefined, me: Inherited): Task[] {
+    const target = t[action];
+    const path = isObj(target) ? target.file : target;
+    if (typeof path !== 'string') {
+      this.problem(locOf(t, action, 'value'), `${action} needs a file name`);
+      return [];
+    }
+    if ('loop' in t || 'with_items' in t) {
+      this.problem(locOf(t, 'loop' in t ? 'loop' : 'with_items'), `loops over ${action} are not supported`, 'put the loop on the tasks inside the file');
+      return [];
+    }
+    if (hasTemplate(path)) {
+      if (action === 'import_tasks') {
+        this.problem(locOf(t, action, 'value'), 'import_tasks is static: its file name cannot be a template', 'use include_tasks for a file chosen at run time');
+        return [];
+      }
+      return [{ kind: 'include', name, loc, baseDir, ...me, file: path }];
+    }
+    const full = resolveTasksFile(path, baseDir);
+    if (this.stack.includes(full)) {
+      this.problem(locOf(t, action, 'value'), `${action} loop: ${path} includes itself`);
+      return [];
+    }
+    const { documents, problems } = loadYamlFile(full);
+    if (problems.length) {
+      if (problems[0]?.message === 'file not found') this.problem(locOf(t, action, 'value'), `${action}: file not found: ${path}`);
+      else this.problems.push(...problems);
+      return [];
+    }
+    const doc = documents[0];
+    if (doc === null || doc === undefined) return [];
+    if (!Array.isArray(doc)) {
+      this.problem(locOf(doc) ?? { file: full, line: 1, col: 1 }, 'a tasks file must be a list of tasks');
+      return [];
+    }
+    this.stack.push(full);
+    // A static import is a block without its own position in the output: its settings apply to each task.
+    const tasks = this.taskList(doc, full, me);
+    this.stack.pop();
+    return tasks;
+  }
+
+  async finish(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+}
+
+function stripFqcn(name: string): string {
+  return name.replace(/^(ansible\.builtin|ansible\.posix|community\.general|community\.postgresql|community\.crypto|tsplay)\./, '');
+}
+
+/** Tasks files are looked up beside the including file, then in its `tasks/` folder. */
+export function resolveTasksFile(path: string, baseDir: string): string {
+  if (isAbsolute(path)) return path;
+  const beside = resolve(baseDir, path);
+  if (existsSync(beside)) return beside;
+  const inTasks = resolve(baseDir, 'tasks', path);
+  return existsSync(inTasks) ? inTasks : beside;
+}
+
+/** Loads and validates a whole playbook tree; throws ValidationError with every problem. */
+export async function loadPlaybook(file: string, registry: ModuleRegistry): Promise<Playbook> {
+  const loader = new Loader(registry);
+  const full = resolve(file);
+  const plays = loader.loadPlaybookFile(full, []);
+  await loader.finish();
+  if (loader.problems.length) throw new ValidationError(sortProblems(loader.problems));
+  return { file: full, plays };
+}
+
+/** Loads a tasks file at run time (include_tasks with a templated name). */
+export async function loadTasksFile(path: string, baseDir: string, inh: Inherited, registry: ModuleRegistry): Promise<Task[]> {
+  const loader = new Loader(registry);
+  const full = resolveTasksFile(path, baseDir);
+  const { documents, problems } = loadYamlFile(full);
+  if (problems.length) throw new ValidationError(problems);
+  const doc = documents[0] ?? [];
+  if (!Array.isArray(doc)) throw new ValidationError([problemAt(locOf(doc) ?? { file: full, line: 1, col: 1 }, 'a tasks file must be a list of tasks')]);
+  const tasks = loader.taskList(doc, full, inh);
+  await loader.finish();
+  if (loader.problems.length) throw new ValidationError(sortProblems(loader.problems));
+  return tasks;
+}
+
+function sortProblems(p: SourceProblem[]): SourceProblem[] {
+  return [...p].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

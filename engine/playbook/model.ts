@@ -1,0 +1,91 @@
+// The loaded playbook: plays and tasks with their source positions, modules resolved and
+// arguments validated. Keywords inherited from blocks and imports are already folded in
+// (tags), or kept as chains evaluated at run time (when, vars, become).
+import type { ModuleDefinition } from '../module-api.js';
+import type { Loc } from '../yaml-source.js';
+
+/** Settings a task inherits from its blocks, imports and play. */
+export interface Inherited {
+  /** Conditions of enclosing blocks and imports, outermost first. */
+  when: unknown[];
+  /** Variable layers of enclosing blocks and imports, outermost first. */
+  vars: Record<string, unknown>[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  delegateTo?: string;
+  checkMode?: boolean;
+  noLog?: boolean;
+  ignoreErrors?: boolean;
+  runOnce?: boolean;
+}
+
+interface TaskBase extends Inherited {
+  name?: string;
+  loc: Loc;
+  /** The folder of the file that holds the task (for relative paths). */
+  baseDir: string;
+}
+
+export interface ModuleTask extends TaskBase {
+  kind: 'module';
+  module: ModuleDefinition;
+  /** Raw arguments, still with `{{ }}` templates. */
+  args: Record<string, unknown>;
+  loop?: unknown;
+  loopVar: string;
+  loopLabel?: string;
+  register?: string;
+  changedWhen?: unknown;
+  failedWhen?: unknown;
+  until?: unknown;
+  retries: number;
+  delay: number;
+  notify: string[];
+  /** For handlers: extra names they answer to. */
+  listen: string[];
+}
+
+export interface BlockTask extends TaskBase {
+  kind: 'block';
+  block: Task[];
+  rescue: Task[];
+  always: Task[];
+}
+
+/** `include_tasks` whose file name is only known at run time. */
+export interface IncludeTask extends TaskBase {
+  kind: 'include';
+  file: string;
+}
+
+export interface MetaTask extends TaskBase {
+  kind: 'meta';
+  action: 'flush_handlers' | 'end_play' | 'end_host' | 'noop' | 'clear_facts';
+}
+
+export type Task = ModuleTask | BlockTask | IncludeTask | MetaTask;
+
+export interface Play {
+  name: string;
+  hosts: string;
+  loc: Loc;
+  file: string;
+  baseDir: string;
+  vars: Record<string, unknown>;
+  varsFiles: { path: string; loc: Loc }[];
+  gatherFacts: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  checkMode?: boolean;
+  tags: string[];
+  preTasks: Task[];
+  tasks: Task[];
+  postTasks: Task[];
+  handlers: ModuleTask[];
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+}

@@ -1,0 +1,323 @@
+// Runs plays with the linear strategy: a task finishes on every host (up to --forks at once)
+// before the next starts. Blocks, rescue/always, handlers, includes, tags and facts live here.
+import { ConnectionError, ValidationError } from '../errors.js';
+import { Evaluator, stringify } from '../expressions.js';
+import { loadTasksFile } from '../playbook/load.js';
+import type { BlockTask, IncludeTask, MetaTask, ModuleTask, Play, Playbook, Task } from '../playbook/model.js';
+import { tagsSelect } from '../playbook/tags.js';
+import { loadYamlStrict } from '../yaml-source.js';
+import { gatherFacts } from './facts.js';
+import { LayeredVars } from './host-vars.js';
+import { RunState, type RunOptions } from './run-state.js';
+import type { HostStats } from './stats.js';
+import { runTaskOnHost } from './task-runner.js';
+
+export interface RunSummary {
+  stats: Map<string, HostStats>;
+  failed: boolean;
+  unreachable: boolean;
+  /** Remote commands per host (round trips). */
+  roundTrips: Record<string, number>;
+}
+
+/** Runs `fn` over the items with at most `limit` running at once, keeping order of results. */
+export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+class PlayRunner {
+  private notified = new Map<string, Set<string>>();
+  /** --start-at-task: tasks are skipped until this one is reached. */
+  private waitingFor: string | undefined;
+
+  constructor(private run: RunState, private play: Play) {
+    this.waitingFor = run.opts.startAtTask;
+  }
+
+  private get reporter() {
+    return this.run.opts.reporter;
+  }
+
+  private active(hosts: string[]): string[] {
+    return hosts.filter((h) => {
+      const s = this.run.host(h)!;
+      return !s.failed && !s.unreachable && !s.ended;
+    });
+  }
+
+  async runPlay(hosts: string[]): Promise<void> {
+    const { run, play } = this;
+    run.play = play;
+    run.playHosts = hosts;
+    this.reporter.play(play.name, hosts);
+    for (const h of hosts) {
+      const s = run.host(h)!;
+      s.ended = false;
+      s.varsFiles = {};
+    }
+    await this.loadVarsFiles(hosts);
+    if (play.gatherFacts) await this.gather(hosts);
+    for (const section of [play.preTasks, play.tasks, play.postTasks]) {
+      await this.runList(section, this.active(hosts));
+      await this.flushHandlers(hosts);
+    }
+  }
+
+  private async loadVarsFiles(hosts: string[]): Promise<void> {
+    for (const vf of this.play.varsFiles) {
+      for (const h of hosts) {
+        const path = vf.path.includes('{{') ? stringify(this.run.scope(h).render(vf.path)) : vf.path;
+        const data = loadYamlStrict(path);
+        if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+          throw new ValidationError([{ ...vf.loc, message: `vars file ${path} must hold a mapping` }]);
+        }
+        Object.assign(this.run.host(h)!.varsFiles, data ?? {});
+      }
+    }
+  }
+
+  private async gather(hosts: string[]): Promise<void> {
+    const todo = this.active(hosts).filter((h) => !this.run.host(h)!.factsGathered);
+    if (!todo.length) return;
+    await this.reporter.task('Gathering Facts', 'facts', todo);
+    await forEachLimited(todo, this.run.opts.forks, async (h) => {
+      const s = this.run.host(h)!;
+      const t0 = Date.now();
+      try {
+        const conn = await this.run.pool.get(h);
+        s.facts = await gatherFacts(conn);
+        s.factsGathered = true;
+        s.stats.ok++;
+        this.reporter.outcome({ host: h, status: 'ok', durationMs: Date.now() - t0 });
+      } catch (e) {
+        if (!(e instanceof ConnectionError)) throw e;
+        s.unreachable = true;
+        s.stats.unreachable++;
+        this.reporter.outcome({ host: h, status: 'unreachable', message: e.reason, durationMs: Date.now() - t0 });
+      }
+    });
+    await this.reporter.taskDone();
+  }
+
+  /** Runs a task list on the hosts; returns the hosts that failed in it. */
+  private async runList(tasks: Task[], hosts: string[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    for (const task of tasks) {
+      const live = this.active(hosts).filter((h) => !failed.has(h));
+      if (!live.length) break;
+      let f: Set<string>;
+      switch (task.kind) {
+        case 'block':
+          f = await this.runBlock(task, live);
+          break;
+        case 'include':
+          f = await this.runInclude(task, live);
+          break;
+        case 'meta':
+          f = await this.runMeta(task, live);
+          break;
+        case 'module':
+          f = await this.runModuleTask(task, live);
+          break;
+      }
+      for (const h of f) failed.add(h);
+    }
+    return failed;
+  }
+
+  private async runBlock(block: BlockTask, hosts: string[]): Promise<Set<string>> {
+    const failedBefore = new Map(hosts.map((h) => [h, this.run.host(h)!.stats.failed]));
+    const inBlock = await this.withFailuresHeld(hosts, () => this.runList(block.block, hosts));
+    let failed = inBlock;
+    if (inBlock.size && block.rescue.length) {
+      const rescuing = [...inBlock];
+      const rescueFailed = await this.withFailuresHeld(rescuing, () => this.runList(block.rescue, rescuing));
+      for (const h of rescuing) {
+        if (rescueFailed.has(h)) continue;
+        // A rescued failure is not a failure in the recap, as in Ansible.
+        const stats = this.run.host(h)!.stats;
+        stats.rescued++;
+        stats.failed = failedBefore.get(h)!;
+      }
+      failed = rescueFailed;
+    }
+    const alwaysFailed = block.always.length ? await this.withFailuresHeld(hosts, () => this.runList(block.always, hosts)) : new Set<string>();
+    const all = new Set([...failed, ...alwaysFailed]);
+    for (const h of all) this.run.host(h)!.failed = true;
+    return all;
+  }
+
+  /**
+   * Inside a block a failure is not final until rescue had its chance: failed hosts are
+   * marked failed while the part runs (so they skip its later tasks), then unmarked.
+   */
+  private async withFailuresHeld(hosts: string[], part: () => Promise<Set<string>>): Promise<Set<string>> {
+    const failed = await part();
+    for (const h of hosts) {
+      const s = this.run.host(h)!;
+      if (failed.has(h)) s.failed = false;
+    }
+    return failed;
+  }
+
+  private async runInclude(task: IncludeTask, hosts: string[]): Promise<Set<string>> {
+    const byFile = new Map<string, string[]>();
+    const failed = new Set<string>();
+    for (const h of hosts) {
+      const ev = this.run.scope(h, task.vars);
+      try {
+        if (!ev.test(task.when)) continue;
+        const file = stringify(ev.render(task.file));
+        byFile.set(file, [...(byFile.get(file) ?? []), h]);
+      } catch (e) {
+        this.reporter.outcome({ host: h, status: 'failed', message: (e as Error).message, durationMs: 0 });
+        this.run.host(h)!.stats.failed++;
+        this.run.host(h)!.failed = true;
+        failed.add(h);
+      }
+    }
+    for (const [file, hs] of byFile) {
+      const tasks = await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry);
+      for (const h of await this.runList(tasks, hs)) failed.add(h);
+    }
+    return failed;
+  }
+
+  private async runMeta(task: MetaTask, hosts: string[]): Promise<Set<string>> {
+    const live = hosts.filter((h) => this.run.scope(h, task.vars).test(task.when));
+    switch (task.action) {
+      case 'flush_handlers':
+        await this.flushHandlers(live);
+        break;
+      case 'end_play':
+        for (const h of this.run.playHosts) this.run.host(h)!.ended = true;
+        break;
+      case 'end_host':
+        for (const h of live) this.run.host(h)!.ended = true;
+        break;
+      case 'clear_facts':
+        for (const h of live) Object.assign(this.run.host(h)!, { facts: {}, factsGathered: false, hostFacts: {} });
+        break;
+      case 'noop':
+        break;
+    }
+    return new Set();
+  }
+
+  private selected(task: ModuleTask): boolean {
+    if (this.waitingFor !== undefined) {
+      if (task.name !== this.waitingFor) return false;
+      this.waitingFor = undefined;
+    }
+    return tagsSelect(task.tags, this.run.opts.tags);
+  }
+
+  private title(task: ModuleTask, hosts: string[]): string {
+    if (!task.name) return task.module.name;
+    if (!task.name.includes('{{')) return task.name;
+    try {
+      return stringify(this.run.scope(hosts[0]!, task.vars).render(task.name));
+    } catch {
+      return task.name;
+    }
+  }
+
+  private async runModuleTask(task: ModuleTask, hosts: string[], kind: 'task' | 'handler' = 'task'): Promise<Set<string>> {
+    if (kind === 'task' && !this.selected(task)) return new Set();
+    const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
+    await this.reporter.task(this.title(task, hosts), kind, targets);
+    const results = await forEachLimited(targets, this.run.opts.forks, (h) => runTaskOnHost(this.run, task, h));
+    const failed = new Set<string>();
+    targets.forEach((h, i) => {
+      const r = results[i]!;
+      const s = this.run.host(h)!;
+      if (r.status === 'unreachable') s.unreachable = true;
+      else if (r.status === 'failed') {
+        s.failed = true;
+        failed.add(h);
+      }
+      if (r.notify) for (const n of task.notify) this.notify(n, h);
+    });
+    if (task.runOnce) {
+      // As in Ansible, a run_once result applies to every host of the play.
+      const r = results[0]!;
+      for (const h of hosts.slice(1)) {
+        if (task.register) this.run.host(h)!.hostFacts[task.register] = r.result;
+        if (r.notify) for (const n of task.notify) this.notify(n, h);
+      }
+    }
+    await this.reporter.taskDone();
+    return failed;
+  }
+
+  private notify(name: string, host: string): void {
+    const known = this.play.handlers.some((hd) => hd.name === name || hd.listen.includes(name));
+    if (!known) {
+      this.reporter.warning(`no handler named '${name}' in play '${this.play.name}'`);
+      return;
+    }
+    let set = this.notified.get(name);
+    if (!set) this.notified.set(name, (set = new Set()));
+    set.add(host);
+  }
+
+  private async flushHandlers(hosts: string[]): Promise<void> {
+    for (const handler of this.play.handlers) {
+      const names = [handler.name, ...handler.listen].filter((n): n is string => !!n);
+      const want = new Set(names.flatMap((n) => [...(this.notified.get(n) ?? [])]));
+      for (const n of names) this.notified.delete(n);
+      const targets = this.active(hosts).filter((h) => want.has(h));
+      if (targets.length) await this.runModuleTask(handler, targets, 'handler');
+    }
+  }
+}
+
+/** Runs every play of a validated playbook. */
+export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise<RunSummary> {
+  const { dirname } = await import('node:path');
+  const run = new RunState(opts, dirname(playbook.file));
+  const started = Date.now();
+  const limit = opts.limit ? new Set(opts.inventory.select(opts.limit)) : undefined;
+  const played = new Set<string>();
+  let roundTrips: Record<string, number> = {};
+  try {
+    for (const play of playbook.plays) {
+      const pattern = stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(play.hosts));
+      let hosts = opts.inventory.select(pattern);
+      if (limit) hosts = hosts.filter((h) => limit.has(h));
+      hosts = hosts.filter((h) => {
+        const s = run.host(h)!;
+        return !s.failed && !s.unreachable;
+      });
+      if (!hosts.length) {
+        opts.reporter.play(play.name, []);
+        opts.reporter.warning(`no hosts matched '${pattern}'${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play`);
+        continue;
+      }
+      for (const h of hosts) played.add(h);
+      await new PlayRunner(run, play).runPlay(hosts);
+    }
+  } finally {
+    roundTrips = await run.pool.roundTrips();
+    await run.pool.closeAll();
+  }
+  const stats = new Map<string, HostStats>();
+  for (const [h, s] of run.hosts) if (played.has(h)) stats.set(h, s.stats);
+  opts.reporter.recap(stats, Date.now() - started);
+  const all = [...stats.values()];
+  return {
+    stats,
+    failed: all.some((s) => s.failed > 0),
+    unreachable: all.some((s) => s.unreachable > 0),
+    roundTrips,
+  };
+}

@@ -1,0 +1,105 @@
+// The state of one run: per-host variables and status, the connection pool, and scopes.
+import { Evaluator } from '../expressions.js';
+import type { ModuleRegistry } from '../playbook/load.js';
+import type { TagFilter } from '../playbook/tags.js';
+import type { Play } from '../playbook/model.js';
+import type { Reporter } from '../output/reporter.js';
+import { ConnectionPool, type ConnectionDefaults } from './connections.js';
+import { hostvarsObject, type Layer, LayeredVars } from './host-vars.js';
+import { emptyStats, type HostStats } from './stats.js';
+
+/** What the runner needs of an inventory. */
+export interface InventoryView {
+  file: string;
+  dir: string;
+  select(pattern: string): string[];
+  hostVars(name: string): Record<string, unknown>;
+  groupMembers(): Record<string, string[]>;
+}
+
+export interface RunOptions {
+  inventory: InventoryView;
+  registry: ModuleRegistry;
+  reporter: Reporter;
+  limit?: string;
+  tags: TagFilter;
+  checkMode: boolean;
+  diff: boolean;
+  forks: number;
+  extraVars: Record<string, unknown>;
+  startAtTask?: string;
+  become?: boolean;
+  becomeUser?: string;
+  becomePassword?: string;
+  connection: ConnectionDefaults;
+  /** Values never to print; modules' secret arguments are added as they are seen. */
+  secrets: { values: string[] };
+  verbosity: number;
+  /** Verbose messages (-v). */
+  log?: (message: string) => void;
+}
+
+export class HostState {
+  facts: Record<string, unknown> = {};
+  factsGathered = false;
+  /** Registered results and set_fact values: they live for the whole run. */
+  hostFacts: Record<string, unknown> = {};
+  /** Vars from the current play's vars_files. */
+  varsFiles: Record<string, unknown> = {};
+  failed = false;
+  unreachable = false;
+  /** meta: end_host — out of the current play. */
+  ended = false;
+  stats: HostStats = emptyStats();
+  readonly inventoryVars: Record<string, unknown>;
+
+  constructor(readonly name: string, inventoryVars: Record<string, unknown>) {
+    this.inventoryVars = inventoryVars;
+  }
+}
+
+export class RunState {
+  readonly hosts = new Map<string, HostState>();
+  readonly pool: ConnectionPool;
+  play?: Play;
+  playHosts: string[] = [];
+  private groups: Record<string, string[]>;
+  private hostvars: Record<string, unknown>;
+
+  constructor(readonly opts: RunOptions, readonly playbookDir: string) {
+    this.groups = opts.inventory.groupMembers();
+    this.hostvars = hostvarsObject((h) => (this.host(h, false) ? this.scope(h) : undefined));
+    this.pool = new ConnectionPool(opts.connection, (h) => this.scope(h));
+  }
+
+  host(name: string, create = true): HostState | undefined {
+    let s = this.hosts.get(name);
+    if (!s && create) {
+      s = new HostState(name, this.opts.inventory.hostVars(name));
+      this.hosts.set(name, s);
+    }
+    return s;
+  }
+
+  /** The layers of a host's variables at play level; task layers go between these and extra vars. */
+  private layers(name: string, taskLayers: Layer[]): Layer[] {
+    const h = this.host(name)!;
+    const magic: Layer = {
+      inventory_hostname: name,
+      inventory_hostname_short: name.split('.')[0],
+      groups: this.groups,
+      hostvars: this.hostvars,
+      playbook_dir: this.playbookDir,
+      inventory_dir: this.opts.inventory.dir,
+      inventory_file: this.opts.inventory.file,
+      ansible_check_mode: this.opts.checkMode,
+      ansible_play_hosts: this.playHosts,
+      play_hosts: this.playHosts,
+    };
+    return [h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
+  }
+
+  scope(name: string, taskLayers: Layer[] = []): Evaluator {
+    return new Evaluator(new LayeredVars(this.layers(name, taskLayers)));
+  }
+}

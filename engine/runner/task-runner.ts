@@ -1,0 +1,297 @@
+// Runs one module task on one host: loop, when, check, apply (never under check mode), the
+// convergence re-check, register, changed_when / failed_when, until, and the outcome.
+import { ConnectionError, ModuleError, TsplayError } from '../errors.js';
+import type { Evaluator } from '../expressions.js';
+import { stringify } from '../expressions.js';
+import type { Change, CheckResult, Connection, FileDiff, ModuleContext } from '../module-api.js';
+import { validateArgs } from '../module-args.js';
+import type { ModuleTask } from '../playbook/model.js';
+import { LocalConnection } from '../connection/local.js';
+import { createModuleContext } from './module-context.js';
+import type { RunState } from './run-state.js';
+import type { Status } from './stats.js';
+
+const HIDDEN = 'the output has been hidden due to "no_log: true"';
+
+/** What one host did with one task (all loop items together). */
+export interface HostTaskResult {
+  status: Status;
+  changed: boolean;
+  /** The registered value. */
+  result: Record<string, unknown>;
+  notify: boolean;
+}
+
+interface ItemOutcome {
+  status: Status;
+  result: Record<string, unknown>;
+  message?: string;
+  diffs?: FileDiff[];
+  /** The change is a check-mode prediction: apply did not run. */
+  predicted: boolean;
+}
+
+const controller = new LocalConnection('localhost');
+
+export async function runTaskOnHost(run: RunState, task: ModuleTask, host: string): Promise<HostTaskResult> {
+  const state = run.host(host)!;
+  const base = run.scope(host, task.vars);
+  const started = Date.now();
+  let items: unknown[] | undefined;
+  try {
+    if (task.loop !== undefined) {
+      const v = base.render(task.loop);
+      if (!Array.isArray(v)) throw new ModuleError(`loop must be a list, got ${typeof v}`);
+      items = v;
+    }
+  } catch (e) {
+    return report(run, task, host, started, undefined, failure(e, task), undefined);
+  }
+  if (!items) {
+    let whenOk: boolean;
+    try {
+      whenOk = base.test(task.when);
+    } catch (e) {
+      return report(run, task, host, started, undefined, failure(e, task), base);
+    }
+    if (!whenOk) {
+      run.opts.reporter.outcome({ host, status: 'skipped', message: 'condition is false', durationMs: Date.now() - started });
+      return skipped();
+    }
+    const o = await executeWithRetries(run, task, host, base, task.vars);
+    return report(run, task, host, started, undefined, o, base);
+  }
+  const results: Record<string, unknown>[] = [];
+  let anyChanged = false;
+  let failed: ItemOutcome | undefined;
+  let unreachable = false;
+  let ran = false;
+  for (const [index, item] of items.entries()) {
+    const layers = [...task.vars, { [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } }];
+    const ev = run.scope(host, layers);
+    const label = task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
+    const t0 = Date.now();
+    let whenOk: boolean;
+    try {
+      whenOk = ev.test(task.when);
+    } catch (e) {
+      const o = failure(e, task);
+      report(run, task, host, t0, label, o, ev, true);
+      failed = o;
+      results.push({ ...o.result, item, failed: true });
+      continue;
+    }
+    if (!whenOk) {
+      run.opts.reporter.outcome({ host, status: 'skipped', item: label, message: 'condition is false', durationMs: 0 });
+      results.push({ skipped: true, changed: false, item });
+      continue;
+    }
+    ran = true;
+    const o = await executeWithRetries(run, task, host, ev, layers);
+    report(run, task, host, t0, label, o, ev, true);
+    results.push({ ...o.result, item });
+    if (o.status === 'changed') anyChanged = true;
+    if (o.status === 'failed' && !failed) failed = o;
+    if (o.status === 'unreachable') {
+      unreachable = true;
+      break;
+    }
+  }
+  const result: Record<string, unknown> = { changed: anyChanged, results, msg: failed ? 'one or more items failed' : 'all items completed' };
+  if (failed) result.failed = true;
+  if (!ran && !failed) {
+    result.skipped = true;
+    return finish(run, task, host, { status: 'skipped', result, predicted: false });
+  }
+  const status: Status = unreachable ? 'unreachable' : failed ? 'failed' : anyChanged ? 'changed' : 'ok';
+  return finish(run, task, host, { status, result, predicted: false, message: failed?.message });
+
+  function skipped(): HostTaskResult {
+    state.stats.skipped++;
+    if (task.register) state.hostFacts[task.register] = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+    return { status: 'skipped', changed: false, result: { skipped: true }, notify: false };
+  }
+}
+
+async function executeWithRetries(run: RunState, task: ModuleTask, host: string, ev: Evaluator, layers: Record<string, unknown>[]): Promise<ItemOutcome> {
+  let o = await execute(run, task, host, ev);
+  if (task.until === undefined || o.predicted) return judge(run, task, host, o, layers);
+  for (let attempt = 1; ; attempt++) {
+    o = judge(run, task, host, o, layers);
+    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}]);
+    let done = false;
+    try {
+      done = o.status !== 'failed' && o.status !== 'unreachable' ? withResult.test(task.until) : false;
+    } catch (e) {
+      return failure(e, task);
+    }
+    if (done || attempt > task.retries || o.status === 'unreachable') {
+      if (!done && o.status !== 'unreachable') return { ...o, status: 'failed', message: `gave up after ${attempt} attempts: ${o.message ?? `until (${String(task.until)}) is still false`}` };
+      return o;
+    }
+    run.opts.log?.(`${host}: retrying (${attempt}/${task.retries}) in ${task.delay}s`);
+    await new Promise((r) => setTimeout(r, task.delay * 1000));
+    o = await execute(run, task, host, ev);
+  }
+}
+
+/** changed_when and failed_when, evaluated with the registered name bound to this result. */
+function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
+  if (o.predicted || o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
+  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}]);
+  try {
+    let status = o.status;
+    let message = o.message;
+    if (task.changedWhen !== undefined && status !== 'failed') status = ev.test(task.changedWhen) ? 'changed' : 'ok';
+    if (task.failedWhen !== undefined) {
+      const failed = ev.test(task.failedWhen);
+      if (failed) {
+        status = 'failed';
+        message = `failed_when (${stringify(task.failedWhen)}) is true${o.message ? `: ${o.message}` : ''}`;
+      } else if (status === 'failed') status = o.result.changed ? 'changed' : 'ok';
+    }
+    const result = { ...o.result, changed: status === 'changed', failed: status === 'failed' };
+    return { ...o, status, message, result };
+  } catch (e) {
+    return failure(e, task);
+  }
+}
+
+async function execute(run: RunState, task: ModuleTask, host: string, ev: Evaluator): Promise<ItemOutcome> {
+  const mod = task.module;
+  try {
+    const rendered = ev.render(task.args) as Record<string, unknown>;
+    const { args, problems } = await validateArgs(mod, rendered);
+    for (const key of mod.secrets ?? []) {
+      const v = args[key];
+      if (typeof v === 'string' && v && !run.opts.secrets.values.includes(v)) run.opts.secrets.values.push(v);
+    }
+    if (problems.length) throw new ModuleError(problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : '')).join('; '));
+    const delegate = task.delegateTo !== undefined ? stringify(ev.render(task.delegateTo)) : undefined;
+    const conn: Connection = mod.controllerOnly ? controller : await run.pool.get(delegate ?? host);
+    const becomeOn = task.become ?? run.play?.become ?? run.opts.become ?? false;
+    const vars = ev.varsObject() as Record<string, unknown>;
+    const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
+    if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
+    const checkMode = task.checkMode === false ? false : task.checkMode === true ? true : run.opts.checkMode;
+    const ctx: ModuleContext = createModuleContext({
+      host,
+      conn,
+      vars,
+      checkMode,
+      baseDir: task.baseDir,
+      become: becomeOn ? { user: task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? String(vars.ansible_become_user ?? 'root'), password: becomePassword } : undefined,
+      secrets: run.opts.secrets.values,
+      connectionTo: (h) => run.pool.get(h),
+      log: (m) => run.opts.log?.(`${host}: ${m}`),
+      evaluate: (e) => ev.evaluate(e),
+    });
+    const check = await mod.check(ctx, args);
+    if (!check.changed) return noChange(run, host, check);
+    if (checkMode) {
+      return { status: 'changed', message: check.description, diffs: check.diffs, result: { ...check.result, changed: true, msg: check.description }, predicted: true };
+    }
+    const applied = (await mod.apply(ctx, args, check as Change)) ?? {};
+    if (check.verify !== false) {
+      const again: CheckResult = await mod.check(ctx, args);
+      if (again.changed) throw new ModuleError(`did not converge: after the change, check still reports: ${again.description}`);
+    }
+    if (applied.facts) Object.assign(run.host(host)!.hostFacts, applied.facts);
+    return {
+      status: 'changed',
+      message: check.description,
+      diffs: check.diffs,
+      result: { ...check.result, ...applied.result, changed: true, msg: check.description },
+      predicted: false,
+    };
+  } catch (e) {
+    return failure(e, task);
+  }
+}
+
+function noChange(run: RunState, host: string, check: CheckResult & { changed: false }): ItemOutcome {
+  if (check.facts) Object.assign(run.host(host)!.hostFacts, check.facts);
+  return { status: 'ok', message: check.reason, result: { ...check.result, changed: false, msg: check.reason }, predicted: false };
+}
+
+function where(task: ModuleTask): string {
+  return `in task '${task.name ?? task.module.name}' at ${task.loc.file}:${task.loc.line}`;
+}
+
+function failure(e: unknown, task: ModuleTask): ItemOutcome {
+  if (e instanceof ConnectionError) return { status: 'unreachable', message: e.reason, result: { unreachable: true, msg: e.message }, predicted: false };
+  if (e instanceof ModuleError) return { status: 'failed', message: e.message, result: { ...e.result, failed: true, msg: e.message }, predicted: false };
+  if (e instanceof TsplayError) {
+    const message = e.name === 'CommandError' ? e.message : `${e.message} ${where(task)}`;
+    return { status: 'failed', message, result: { failed: true, msg: message }, predicted: false };
+  }
+  throw e;
+}
+
+function report(
+  run: RunState,
+  task: ModuleTask,
+  host: string,
+  started: number,
+  item: string | undefined,
+  o: ItemOutcome,
+  ev: Evaluator | undefined,
+  itemOnly = false,
+): HostTaskResult {
+  const hidden = task.noLog;
+  const ignored = o.status === 'failed' && task.ignoreErrors === true;
+  const delegatedTo = task.delegateTo !== undefined && ev ? safe(() => stringify(ev.render(task.delegateTo))) : undefined;
+  const output = typeof o.result.output === 'string' && !hidden ? o.result.output : undefined;
+  run.opts.reporter.outcome({
+    host,
+    status: o.status,
+    delegatedTo,
+    item,
+    message: hidden ? HIDDEN : o.message,
+    output,
+    diffs: hidden ? undefined : o.diffs,
+    durationMs: Date.now() - started,
+    ignored,
+  });
+  if (itemOnly) return { status: o.status, changed: o.status === 'changed', result: o.result, notify: false };
+  return finish(run, task, host, o);
+}
+
+/** Records the task's result for a host: stats, register, failure state. */
+function finish(run: RunState, task: ModuleTask, host: string, o: ItemOutcome): HostTaskResult {
+  const state = run.host(host)!;
+  if (task.register) state.hostFacts[task.register] = o.result;
+  const s = state.stats;
+  switch (o.status) {
+    case 'changed':
+      s.ok++;
+      s.changed++;
+      break;
+    case 'ok':
+      s.ok++;
+      break;
+    case 'skipped':
+      s.skipped++;
+      break;
+    case 'unreachable':
+      s.unreachable++;
+      break;
+    case 'failed':
+      if (task.ignoreErrors) s.ignored++;
+      else s.failed++;
+      break;
+    case 'ignored':
+      s.ignored++;
+      break;
+  }
+  const status: Status = o.status === 'failed' && task.ignoreErrors ? 'ignored' : o.status;
+  return { status, changed: o.status === 'changed', result: o.result, notify: o.status === 'changed' };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,176 @@
+// A private OpenSSH server on 127.0.0.1 for integration tests: its own host key, config,
+// authorized keys and pid file in a temp dir, started in the foreground (-D -e) so its log is
+// ours to read and its pid ours to stop. Plus a login user whose sudo needs a password.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SSHD = '/usr/sbin/sshd';
+/** The one address these tests may contact. */
+export const LOOPBACK = '127.0.0.1';
+
+export interface TestSshd {
+  port: number;
+  dir: string;
+  /** The server's public host key: `ssh-ed25519 AAAA…`. */
+  hostKey: string;
+  /** A known_hosts file that holds the server's key. */
+  knownHostsFile: string;
+  /** A key sshd accepts (for every user), and one it does not. */
+  clientKeyFile: string;
+  wrongKeyFile: string;
+  /** sshd's log so far (it logs to stderr with -e). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Skips the calling suite, loudly, when not root (sshd and useradd need it); under CI=true a
+ * missing prerequisite fails instead, so that a CI run cannot pass by skipping.
+ */
+export function requireRoot(ctx: Mocha.Context): void {
+  if (process.getuid?.() === 0) return;
+  const message = 'SSH INTEGRATION TESTS NEED ROOT (to run sshd and create a test user)';
+  if (process.env.CI === 'true') throw new Error(`${message}; failing because CI=true`);
+  console.warn(`\n  !!!!! SKIPPED: ${message} !!!!!\n`);
+  ctx.skip();
+}
+
+function keygen(file: string, comment: string): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, LOOPBACK, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A port on 127.0.0.1 that nothing listens on (for "connection refused"). */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, LOOPBACK, resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+/** Starts sshd on the first free port of 2200-2299 and waits until it listens. */
+export async function startSshd(): Promise<TestSshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'));
+  // sshd reads authorized keys as the logging-in user, so the unprivileged one must reach them.
+  chmodSync(dir, 0o755);
+  keygen(join(dir, 'host_ed25519'), 'tsplay-test-host');
+  keygen(join(dir, 'client'), 'tsplay-test-client');
+  keygen(join(dir, 'wrong'), 'tsplay-test-wrong');
+  const authorized = join(dir, 'authorized_keys');
+  writeFileSync(authorized, readFileSync(join(dir, 'client.pub')), { mode: 0o644 });
+  chmodSync(authorized, 0o644);
+  const hostKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  // The privilege separation directory; Debian creates it only when its service starts.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  for (let port = 2200; port < 2300; port++) {
+    if (!(await portIsFree(port))) continue;
+    const config = join(dir, 'sshd_config');
+    writeFileSync(
+      config,
+      [
+        `ListenAddress ${LOOPBACK}`,
+        `Port ${port}`,
+        `HostKey ${join(dir, 'host_ed25519')}`,
+        `AuthorizedKeysFile ${authorized}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        'UsePAM no',
+        'StrictModes no',
+        'MaxSessions 10',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'LogLevel INFO',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (b: Buffer) => (log += b.toString('utf8')));
+    if (await listening(child, () => log, port)) {
+      const knownHostsFile = join(dir, 'known_hosts');
+      writeFileSync(knownHostsFile, `[${LOOPBACK}]:${port} ${hostKey}\n`);
+      return {
+        port,
+        dir,
+        hostKey,
+        knownHostsFile,
+        clientKeyFile: join(dir, 'client'),
+        wrongKeyFile: join(dir, 'wrong'),
+        log: () => log,
+        stop: () => stopChild(child, dir),
+      };
+    }
+    if (!/Address already in use/.test(log)) {
+      await stopChild(child, dir);
+      throw new Error(`sshd did not start:\n${log}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error('no free port for sshd in 2200-2299');
+}
+
+function listening(child: ChildProcess, log: () => string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + 10_000;
+    const poll = (): void => {
+      if (log().includes(`Server listening on ${LOOPBACK} port ${port}`)) resolve(true);
+      else if (child.exitCode !== null || Date.now() > deadline) resolve(false);
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+async function stopChild(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.pid) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(child.pid, 'SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface BecomeUser {
+  user: string;
+  password: string;
+  /** Removes the sudoers rule (the user itself stays, as a harmless system account). */
+  cleanup(): void;
+}
+
+const SUDOERS = '/etc/sudoers.d/tsplaytest';
+
+/**
+ * The user `tsplaytest` with a fresh password, allowed to sudo to root only with that password
+ * and to `nobody` without one (so both kinds of rule are exercised).
+ */
+export function ensureBecomeUser(): BecomeUser {
+  const user = 'tsplaytest';
+  if (!existsSync('/usr/bin/sudo')) execFileSync('apt-get', ['install', '-y', 'sudo'], { stdio: 'ignore' });
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'ignore' });
+  }
+  const password = `tsplay-${randomBytes(9).toString('base64url')}`;
+  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  const rule = `${user} ALL=(root) ALL\n${user} ALL=(nobody) NOPASSWD: ALL\n`;
+  const staged = join(mkdtempSync(join(tmpdir(), 'tsplay-sudoers-')), 'rule');
+  writeFileSync(staged, rule, { mode: 0o440 });
+  execFileSync('visudo', ['-c', '-q', '-f', staged]);
+  writeFileSync(SUDOERS, rule, { mode: 0o440 });
+  rmSync(staged, { force: true });
+  return { user, password, cleanup: () => rmSync(SUDOERS, { force: true }) };
+}
