@@ -19,22 +19,30 @@ async function validatorFor(mod: ModuleDefinition): Promise<ValidateFunction> {
   return v;
 }
 
-/** Parses Ansible's `k=v k2="v 2" free text` argument strings. */
-export function parseKeyValueArgs(text: string, freeForm?: string): Record<string, unknown> {
+/**
+ * Parses Ansible's `k=v k2="v 2" free text` argument strings. For a module with free text
+ * (`freeForm`), leading `k=v` words are arguments only when `k` is one of `argNames` (so
+ * `shell: FOO=1 env` is a command line) and the free text is kept as written, newlines and all.
+ */
+export function parseKeyValueArgs(text: string, freeForm?: string, argNames?: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const free: string[] = [];
-  const re = /\s*((?:[^\s"']|"(?:[^"\\]|\\.)*"|'[^']*')+)/g;
+  // A `{{ expr }}` is one piece of a word, spaces and all, as in Ansible's splitter.
+  const re = /\s*((?:\{\{[\s\S]*?\}\}|[^\s"']|"(?:[^"\\]|\\.)*"|'[^']*')+)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     const token = m[1]!;
     const kv = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(token);
-    if (kv && (!freeForm || free.length === 0)) out[kv[1]!] = unquote(kv[2]!);
+    if (freeForm) {
+      if (kv && (!argNames || argNames.includes(kv[1]!))) out[kv[1]!] = unquote(kv[2]!);
+      else {
+        out[freeForm] = text.slice(m.index + m[0].length - token.length);
+        break;
+      }
+    } else if (kv) out[kv[1]!] = unquote(kv[2]!);
     else free.push(token);
   }
-  if (free.length) {
-    if (!freeForm) out._raw_params = free.join(' ');
-    else out[freeForm] = free.join(' ');
-  }
+  if (free.length) out._raw_params = free.join(' ');
   return out;
 }
 
@@ -69,7 +77,7 @@ export async function validateArgs(
   args: Record<string, unknown>,
   skip: (key: string) => boolean = () => false,
 ): Promise<{ args: Record<string, unknown>; problems: ArgProblem[] }> {
-  const copy = structuredClone(applyAliases(mod, args));
+  const copy = coerceStrings(mod, structuredClone(applyAliases(mod, args)));
   const validate = await validatorFor(mod);
   if (validate(copy)) return { args: copy, problems: [] };
   const problems: ArgProblem[] = [];
@@ -81,6 +89,24 @@ export async function validateArgs(
     if (!seen.has(id)) problems.push(p), seen.add(id);
   }
   return { args: copy, problems };
+}
+
+const BOOLEANS: Record<string, boolean> = { true: true, yes: true, on: true, '1': true, false: false, no: false, off: false, '0': false };
+
+/**
+ * Strings given to boolean or integer arguments (`create=yes` in a `k=v` line, `"{{ n }}"`
+ * rendered into text) are converted as Ansible's argument spec does.
+ */
+function coerceStrings(mod: ModuleDefinition, args: Record<string, unknown>): Record<string, unknown> {
+  const props = (mod.schema.properties ?? {}) as Record<string, { type?: string | string[] }>;
+  for (const [k, v] of Object.entries(args)) {
+    const t = props[k]?.type;
+    const types = Array.isArray(t) ? t : t ? [t] : [];
+    if (typeof v !== 'string' || types.includes('string')) continue;
+    if (types.includes('boolean') && v.toLowerCase() in BOOLEANS) args[k] = BOOLEANS[v.toLowerCase()];
+    else if ((types.includes('integer') || types.includes('number')) && /^-?\d+$/.test(v.trim())) args[k] = Number(v);
+  }
+  return args;
 }
 
 function allowedKeys(mod: ModuleDefinition): string[] {

@@ -78,7 +78,11 @@ export function parseYaml(text: string, file: string): LoadedYaml {
         const target = node.resolve(doc);
         return target ? (anchors.get(target as Node) ?? convert(target)) : null;
       }
-      if (isScalar(node)) return node.value;
+      if (isScalar(node)) {
+        // Ansible's YAML 1.1 (PyYAML) reads y/n as letters, not booleans.
+        const src = typeof node.value === 'boolean' && node.range ? text.slice(node.range[0], node.range[1]) : '';
+        return /^[yYnN]$/.test(src) ? src : node.value;
+      }
       if (isMap(node)) {
         const obj: Record<string, unknown> = {};
         const l: NodeLocs = { at: pos(node.range?.[0] ?? 0), keys: new Map(), values: new Map() };

@@ -9,8 +9,10 @@ import {
   stopContainer, waitForSsh,
 } from './hosts.js';
 import { ensureKey, sshArgs } from './keys.js';
-import { withLock } from './lock.js';
-import { addHostNetwork, bridgeExists, createBridge, hostLinkUp, netnsExists, routedToBridge, setHostLink } from './network.js';
+import { acquireLock, withLock } from './lock.js';
+import {
+  addHostNetwork, bridgeExists, createBridge, flushNeighbours, hostLinkUp, netnsExists, routedToBridge, setHostLink,
+} from './network.js';
 import { baseDir, KNOWN_HOSTS_FILE } from './paths.js';
 import { assertRootOnLinux, ensureTools } from './prerequisites.js';
 import { exec, LabError, type RunResult } from './run.js';
@@ -61,10 +63,27 @@ function sameLab(rec: LabRecord, release: Release, hosts: LabHost[]): boolean {
   return rec.release === release && JSON.stringify(rec.hosts) === JSON.stringify(hosts);
 }
 
+/** The running lab, cut hosts healed, if every host answers SSH; undefined if it must be rebuilt. */
+async function keepRunningLab(rec: LabRecord, log: (s: string) => void): Promise<LabStatus | undefined> {
+  const status = await labStatus();
+  if (!status.up) return undefined;
+  const cut = status.hosts.filter((h) => h.health === 'cut');
+  for (const h of cut) await setHostLink(h, true);
+  if (cut.length > 0) {
+    await flushNeighbours(rec.hosts);
+    await Promise.all(cut.map((h) => waitForSsh(h, h.pid!, 10_000)));
+    log(`healed ${cut.map((h) => h.name).join(', ')}`);
+  }
+  const now = cut.length > 0 ? await labStatus() : status;
+  if (!now.hosts.every((h) => h.health === 'ok')) return undefined;
+  log(`lab already up (${rec.release}: ${rec.hosts.map((h) => h.name).join(', ')})`);
+  return now;
+}
+
 /**
- * Brings the lab up. A lab that is already up with the same release and hosts, every host
- * answering SSH, is kept as it is; anything else (a different lab, a dead or cut host, state left
- * by a killed run) is removed first and the lab is started afresh from the cached base.
+ * Brings the lab up. A lab that is already up with the same release and hosts is kept as it is
+ * (cut hosts are healed) if every host answers SSH; anything else (a different lab, a dead host,
+ * state left by a killed run) is removed first and the lab is started afresh from the cached base.
  */
 export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
   assertRootOnLinux();
@@ -75,11 +94,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
   return withLock('lab', log, async () => {
     const current = readLab();
     if (current && sameLab(current, release, hosts)) {
-      const status = await labStatus();
-      if (status.up && status.hosts.every((h) => h.health === 'ok')) {
-        log(`lab already up (${release}: ${hosts.map((h) => h.name).join(', ')})`);
-        return status;
-      }
+      const status = await keepRunningLab(current, log);
+      if (status) return status;
     }
     await teardownLab();
     await ensureBase(release, log);
@@ -93,6 +109,16 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
     log(`lab up (${release}) in ${seconds(started)}: ${hosts.map((h) => `${h.name} ${h.address}`).join(', ')}`);
     return labStatus();
   });
+}
+
+/**
+ * Reserves the lab for a test suite that changes its hosts (cut, reset, down…), so that two such
+ * suites run one after the other; returns the release function. labUp and the other commands
+ * work while it is held.
+ */
+export async function reserveLab(log: (s: string) => void = quiet): Promise<() => void> {
+  assertRootOnLinux();
+  return acquireLock('lab-reservation', log);
 }
 
 /** Stops every host and removes the lab's processes, mounts, namespaces, bridge and overlays. */
@@ -187,6 +213,7 @@ export async function labCut(host: string): Promise<void> {
 export async function labHeal(host: string): Promise<void> {
   assertRootOnLinux();
   await setHostLink(requireHost(host), true);
+  await flushNeighbours(readLab()!.hosts);
 }
 
 /** Returns every host to the base: fresh overlay upper dirs, rebooted, back on the network. */
@@ -200,7 +227,7 @@ export async function labReset(opts: { log?: (s: string) => void } = {}): Promis
     const authorizedKey = await ensureKey();
     await Promise.all(rec.hosts.map(async (h) => {
       await stopContainer(h.name);
-      await removeHostFiles(h.name, true);
+      await removeHostFiles(h.name);
       await setHostLink(h, true);
       await startHost(h, rec.release, authorizedKey);
     }));

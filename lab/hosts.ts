@@ -90,12 +90,9 @@ export async function stopContainer(host: string): Promise<void> {
   await removeCgroups(host);
 }
 
-/** Removes the host's overlay (upper dir included); keeps its SSH host keys unless told otherwise. */
-export async function removeHostFiles(host: string, keepHostKeys: boolean): Promise<void> {
-  const p = hostPaths(host);
-  await removeTree(p.root);
-  if (!keepHostKeys) return removeTree(p.dir);
-  for (const d of [p.upper, p.work, p.logFile]) rmSync(d, { recursive: true, force: true });
+/** Removes the host's overlay (its changes) and console log. */
+export async function removeHostFiles(host: string): Promise<void> {
+  await removeTree(hostPaths(host).dir);
 }
 
 function tail(file: string): string {

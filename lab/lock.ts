@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { LOCK_DIR } from './paths.js';
 import { LabError } from './run.js';
 
-export async function withLock<T>(name: string, log: (s: string) => void, fn: () => Promise<T>): Promise<T> {
+/** Waits for the lock; returns the function that releases it. */
+export async function acquireLock(name: string, log: (s: string) => void): Promise<() => void> {
   mkdirSync(LOCK_DIR, { recursive: true });
   const file = join(LOCK_DIR, `${name}.lock`);
   // `cat` holds the lock until we close its stdin (or this process dies and the pipe closes).
   const holder = spawn('flock', ['--exclusive', file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const waiting = setTimeout(() => log(`waiting for ${file} (another tsplay lab command holds it)`), 1000);
+  const waiting = setTimeout(() => log(`waiting for ${file} (another tsplay lab user holds it)`), 1000);
   try {
     await new Promise<void>((resolve, reject) => {
       let stderr = '';
@@ -25,9 +26,14 @@ export async function withLock<T>(name: string, log: (s: string) => void, fn: ()
   } finally {
     clearTimeout(waiting);
   }
+  return () => holder.stdin.end();
+}
+
+export async function withLock<T>(name: string, log: (s: string) => void, fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLock(name, log);
   try {
     return await fn();
   } finally {
-    holder.stdin.end();
+    release();
   }
 }

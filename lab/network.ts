@@ -60,6 +60,15 @@ export async function setHostLink(h: LabHost, up: boolean): Promise<void> {
   await run('ip', ['link', 'set', vethName(h.address), up ? 'up' : 'down']);
 }
 
+/**
+ * Forgets the neighbours that failed to answer while a host was cut off: without this the first
+ * connection after a heal fails at once with "No route to host".
+ */
+export async function flushNeighbours(hosts: LabHost[]): Promise<void> {
+  await Promise.all(hosts.map((h) => run('ip', ['-n', netnsName(h.name), 'neigh', 'flush', 'all'])));
+  await run('ip', ['neigh', 'flush', 'dev', BRIDGE]);
+}
+
 /** Whether the host's bridge port is administratively up; undefined when it does not exist. */
 export function hostLinkUp(h: LabHost): boolean | undefined {
   const dir = `/sys/class/net/${vethName(h.address)}`;

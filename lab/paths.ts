@@ -11,6 +11,8 @@ export const LOCK_DIR = join(STATE_DIR, 'locks');
 export const LAB_FILE = join(STATE_DIR, 'lab.json');
 export const KEY_FILE = join(STATE_DIR, 'id_ed25519');
 export const KNOWN_HOSTS_FILE = join(STATE_DIR, 'known_hosts');
+/** Each host's SSH host keys, kept like the client key so that known_hosts stays valid. */
+const HOST_KEYS_DIR = join(STATE_DIR, 'hostkeys');
 
 export function baseDir(release: string): string {
   return join(BASE_ROOT, release);
@@ -23,7 +25,7 @@ export interface HostPaths {
   work: string;
   /** The merged root file system the container boots from. */
   root: string;
-  /** The host's own SSH host keys (kept across `lab reset`), as DIR/etc/ssh/ssh_host_*. */
+  /** The host's own SSH host keys (kept across reset, down and up), as DIR/etc/ssh/ssh_host_*. */
   hostKeys: string;
   /** The pid of the host's systemd-nspawn process. */
   pidFile: string;
@@ -38,7 +40,7 @@ export function hostPaths(name: string): HostPaths {
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
     root: join(dir, 'root'),
-    hostKeys: join(dir, 'hostkeys'),
+    hostKeys: join(HOST_KEYS_DIR, name),
     pidFile: join(dir, 'nspawn.pid'),
     logFile: join(dir, 'console.log'),
   };

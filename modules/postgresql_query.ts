@@ -100,7 +100,7 @@ export default defineModule<Args, Plan>({
       if (checkSatisfied(items)) return { changed: false, reason: `check_query is true: ${oneLine(a.check_query)}` };
       return { changed: true, description: `would run: ${oneLine(a.query)} (check_query is false)`, plan: query };
     }
-    const trial = await runPsql(ctx, t, [quietly('BEGIN READ ONLY;'), stmt(query), quietly('ROLLBACK;')]);
+    const trial = await runPsql(ctx, t, [quietly('BEGIN READ ONLY;'), stmt(query), quietly('ROLLBACK;')], [], 'tsplay read-only trial');
     if (!trial.error) {
       const r = statementResult(trial.items);
       return { changed: false, reason: `read-only query: ${r.statusmessage || 'no result'}`, result: { ...r, query: a.query } };

@@ -1,8 +1,8 @@
 // -e/--extra-vars: `k=v k2=v2`, inline YAML/JSON, or `@file` (YAML or JSON), merged in order.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import { parseKeyValueArgs } from '../module-args.js';
+import { parseYaml } from '../yaml-source.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -29,12 +29,11 @@ function parseOne(v: string): Record<string, unknown> {
 }
 
 function mapping(content: string, what: string): Record<string, unknown> {
-  let data: unknown;
-  try {
-    data = parse(content, { version: '1.1' });
-  } catch (e) {
-    throw new UsageError(`${what}: ${(e as Error).message.split('\n')[0]}`);
-  }
+  // Read as playbooks are: YAML 1.1, and keys as written (`n:` is a name, not false).
+  const { documents, problems } = parseYaml(content, what);
+  const p = problems[0];
+  if (p) throw new UsageError(`${what}:${p.line}:${p.col}: ${p.message}`);
+  const data = documents[0];
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`${what}: must be a mapping of variables`);
   return data as Record<string, unknown>;

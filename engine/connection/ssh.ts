@@ -23,6 +23,8 @@ export interface SshSettings {
 
 /** OpenSSH's default MaxSessions. */
 const MAX_CHANNELS = 10;
+/** Tries to open one channel (the waits between them add up to about 1.3 s). */
+const OPEN_ATTEMPTS = 8;
 
 export class SshConnection implements Connection {
   roundTrips = 0;
@@ -99,28 +101,56 @@ export class SshConnection implements Connection {
     await this.acquire();
     this.roundTrips++;
     try {
-      return await new Promise<ExecResult>((resolve, reject) => {
-        const conn = ssh.connection;
-        if (!conn) return reject(new ConnectionError(this.host, 'connection closed'));
-        conn.exec(command, (err, channel) => {
-          if (err) return reject(new ConnectionError(this.host, `cannot open a channel: ${err.message}`));
-          const out: Buffer[] = [];
-          const errs: Buffer[] = [];
-          let code = -1;
-          channel.on('data', (b: Buffer) => out.push(b));
-          channel.stderr.on('data', (b: Buffer) => errs.push(b));
-          channel.on('exit', (c: number | null) => {
-            code = c ?? -1;
-          });
-          channel.on('close', () =>
-            resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8'), code }),
-          );
-          channel.end(opts.stdin ?? '');
-        });
-      });
+      // sshd frees a session slot only after it has processed the close that ended it, so a
+      // channel opened the moment another one closed can be refused though we never exceed
+      // MaxSessions: such refusals are retried a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.runOnChannel(ssh, command, opts.stdin ?? '');
+        } catch (e) {
+          if (e instanceof ConnectionError) throw e;
+          // ssh2 sets `reason` (a number) when the server answered the open with a refusal.
+          const refused = typeof (e as { reason?: unknown }).reason === 'number';
+          if (!refused || attempt >= OPEN_ATTEMPTS) {
+            const hint = refused ? ` (does sshd allow ${MAX_CHANNELS} sessions per connection? see MaxSessions)` : '';
+            throw new ConnectionError(this.host, `cannot open a channel: ${(e as Error).message}${hint}`);
+          }
+          await new Promise((r) => setTimeout(r, 5 * 2 ** attempt));
+        }
+      }
     } finally {
       this.release();
     }
+  }
+
+  /** One command on a new channel; rejects with ssh2's own error when the channel cannot open. */
+  private runOnChannel(ssh: NodeSSHType, command: string, stdin: string | Buffer): Promise<ExecResult> {
+    return new Promise<ExecResult>((resolve, reject) => {
+      const conn = ssh.connection;
+      if (!conn) return reject(new ConnectionError(this.host, 'connection closed'));
+      conn.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        // Listeners go on now, not after an await: the rest of the reply (the exit status
+        // included) may arrive in the same batch of packets as this callback.
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let code: number | undefined;
+        channel.on('data', (b: Buffer) => out.push(b));
+        channel.stderr.on('data', (b: Buffer) => errs.push(b));
+        channel.on('exit', (c: number | null) => {
+          code = c ?? -1; // null: killed by a signal
+        });
+        // A command that exits without reading all of its stdin is not an error.
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          // No exit status: the connection went down under the command (commands are not quoted
+          // here, as this error is not redacted).
+          if (code === undefined) reject(new ConnectionError(this.host, 'connection lost while a command was running'));
+          else resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8'), code });
+        });
+        channel.end(stdin);
+      });
+    });
   }
 
   async close(): Promise<void> {

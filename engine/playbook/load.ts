@@ -296,7 +296,7 @@ class Loader {
     const lc = t.loop_control;
     if (lc !== undefined && !isObj(lc)) this.problem(locOf(t, 'loop_control', 'value'), "'loop_control' must be a mapping");
     const lco = isObj(lc) ? lc : {};
-    for (const k of Object.keys(lco)) if (!['loop_var', 'label', 'index_var', 'pause'].includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, 'allowed: loop_var, label, index_var');
+    for (const k of Object.keys(lco)) if (!['loop_var', 'label', 'index_var', 'pause'].includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, 'allowed: loop_var, label, index_var, pause');
     const notify = this.tags(t, 'notify');
     const task: ModuleTask = {
       kind: 'module',
@@ -309,6 +309,8 @@ class Loader {
       loop: loopKey ? t[loopKey] : undefined,
       loopVar: typeof lco.loop_var === 'string' ? lco.loop_var : 'item',
       loopLabel: typeof lco.label === 'string' ? lco.label : undefined,
+      loopIndexVar: typeof lco.index_var === 'string' ? lco.index_var : undefined,
+      loopPause: typeof lco.pause === 'number' ? lco.pause : 0,
       register: this.str(t, 'register'),
       changedWhen: t.changed_when,
       failedWhen: t.failed_when,
@@ -342,7 +344,7 @@ class Loader {
     const raw = t[action];
     let args: Record<string, unknown>;
     if (raw === null || raw === undefined) args = {};
-    else if (typeof raw === 'string') args = parseKeyValueArgs(raw, mod.freeForm);
+    else if (typeof raw === 'string') args = parseKeyValueArgs(raw, mod.freeForm, [...Object.keys((mod.schema.properties ?? {}) as object), ...Object.keys(mod.aliases ?? {})]);
     else if (isObj(raw)) args = { ...raw };
     else {
       this.problem(locOf(t, action, 'value'), `arguments of '${action}' must be a mapping or a 'key=value' string`);

@@ -35,6 +35,10 @@ export interface ModuleTask extends TaskBase {
   loop?: unknown;
   loopVar: string;
   loopLabel?: string;
+  /** loop_control.index_var: the variable holding the item's index (from 0). */
+  loopIndexVar?: string;
+  /** loop_control.pause: seconds between items. */
+  loopPause: number;
   register?: string;
   changedWhen?: unknown;
   failedWhen?: unknown;

@@ -140,15 +140,14 @@ class PlayRunner {
     let failed = inBlock;
     if (inBlock.size && block.rescue.length) {
       const rescuing = [...inBlock];
-      const rescueFailed = await this.withFailuresHeld(rescuing, () => this.runList(block.rescue, rescuing));
+      // As in Ansible, a failure that goes to rescue counts as rescued, not failed, in the
+      // recap (a failure inside rescue then counts for itself).
       for (const h of rescuing) {
-        if (rescueFailed.has(h)) continue;
-        // A rescued failure is not a failure in the recap, as in Ansible.
         const stats = this.run.host(h)!.stats;
         stats.rescued++;
         stats.failed = failedBefore.get(h)!;
       }
-      failed = rescueFailed;
+      failed = await this.withFailuresHeld(rescuing, () => this.runList(block.rescue, rescuing));
     }
     const alwaysFailed = block.always.length ? await this.withFailuresHeld(hosts, () => this.runList(block.always, hosts)) : new Set<string>();
     const all = new Set([...failed, ...alwaysFailed]);

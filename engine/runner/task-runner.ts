@@ -67,7 +67,11 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
   let unreachable = false;
   let ran = false;
   for (const [index, item] of items.entries()) {
-    const layers = [...task.vars, { [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } }];
+    if (index > 0 && task.loopPause > 0) await new Promise((r) => setTimeout(r, task.loopPause * 1000));
+    const ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length };
+    const layers = [...task.vars, { [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop }];
+    // As in Ansible, each item's result holds the item under the loop variable's name.
+    const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar };
     const ev = run.scope(host, layers);
     const label = task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
     const t0 = Date.now();
@@ -78,18 +82,18 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
       const o = failure(e, task);
       report(run, task, host, t0, label, o, ev, true);
       failed = o;
-      results.push({ ...o.result, item, failed: true });
+      results.push({ ...o.result, ...itemKeys, failed: true });
       continue;
     }
     if (!whenOk) {
       run.opts.reporter.outcome({ host, status: 'skipped', item: label, message: 'condition is false', durationMs: 0 });
-      results.push({ skipped: true, changed: false, item });
+      results.push({ skipped: true, changed: false, ...itemKeys });
       continue;
     }
     ran = true;
     const o = await executeWithRetries(run, task, host, ev, layers);
     report(run, task, host, t0, label, o, ev, true);
-    results.push({ ...o.result, item });
+    results.push({ ...o.result, ...itemKeys });
     if (o.status === 'changed') anyChanged = true;
     if (o.status === 'failed' && !failed) failed = o;
     if (o.status === 'unreachable') {

@@ -4,7 +4,7 @@
 // printed with their SQLSTATE (VERBOSITY verbose), which does not depend on the server's language.
 import { ModuleError, redact } from '../../engine/errors.js';
 import type { ExecResult, ModuleContext } from '../../engine/module-api.js';
-import { cmd } from '../../engine/shell.js';
+import { cmd, quote } from '../../engine/shell.js';
 
 export interface PsqlTarget {
   db: string;
@@ -28,9 +28,12 @@ const PREAMBLE = [
   '\\set QUIET off',
 ].join('\n');
 
-/** The psql command line: C messages so that the row-count footer can be parsed. */
-export function psqlCommand(t: Pick<PsqlTarget, 'db' | 'port'>): string {
-  return `LC_ALL=C ${cmd('psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', t.db, '-p', t.port)}`;
+/**
+ * The psql command line: C messages so that the row-count footer can be parsed; the session's
+ * application_name says who runs it (pg_stat_activity, server log).
+ */
+export function psqlCommand(t: Pick<PsqlTarget, 'db' | 'port'>, appName = 'tsplay'): string {
+  return `LC_ALL=C PGAPPNAME=${quote(appName)} ${cmd('psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', t.db, '-p', t.port)}`;
 }
 
 /** A statement for a psql script, terminated (a lone ';' after a terminated one is skipped). */
@@ -151,8 +154,8 @@ export interface PsqlRun {
 }
 
 /** Runs script lines (see stmt, quietly) through one psql process (one round trip); SQL errors are returned. */
-export async function runPsql(ctx: ModuleContext, t: PsqlTarget, lines: string[], secrets: string[] = []): Promise<PsqlRun> {
-  const r = await ctx.exec(psqlCommand(t), { stdin: psqlScript(lines), becomeUser: t.osUser, secrets });
+export async function runPsql(ctx: ModuleContext, t: PsqlTarget, lines: string[], secrets: string[] = [], appName?: string): Promise<PsqlRun> {
+  const r = await ctx.exec(psqlCommand(t, appName), { stdin: psqlScript(lines), becomeUser: t.osUser, secrets });
   if (r.code === 0) return { items: parsePsqlOutput(r.stdout), exec: r };
   const error = parseSqlError(r.stderr);
   error.message = redact(error.message, secrets);

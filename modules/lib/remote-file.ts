@@ -2,7 +2,7 @@
 // so that every byte (no trailing newline, CRLF, non-UTF-8) arrives exactly as it is on disk.
 import { ModuleError } from '../../engine/errors.js';
 import type { ModuleContext } from '../../engine/module-api.js';
-import { quote, sections, splitSections } from '../../engine/shell.js';
+import { type Section, quote, sections, splitSections } from '../../engine/shell.js';
 import { type PathStat, parseStat, statProbe } from './file-attrs.js';
 
 export interface RemoteFile {
@@ -12,23 +12,25 @@ export interface RemoteFile {
   content?: Buffer;
 }
 
-export function readFileScript(path: string): string {
+/** The probe; `key` names its sections so that several probes can share one command. */
+export function readFileScript(path: string, key = 'file'): string {
   const p = quote(path);
-  return sections({ stat: statProbe(path), content: `if [ -f ${p} ]; then base64 < ${p}; fi` });
+  return sections({ [`${key}.stat`]: statProbe(path), [`${key}.content`]: `if [ -f ${p} ]; then base64 < ${p}; fi` });
 }
 
-export function parseReadFile(stdout: string, path: string): RemoteFile {
-  const s = splitSections(stdout);
-  if (!s.stat) throw new ModuleError(`cannot read ${path}: unexpected probe output`);
-  const stat = parseStat(s.stat.out);
-  const c = s.content;
+/** Parses the sections of `readFileScript` (from `splitSections`). */
+export function parseReadFile(s: Record<string, Section>, path: string, key = 'file'): RemoteFile {
+  const st = s[`${key}.stat`];
+  if (!st) throw new ModuleError(`cannot read ${path}: unexpected probe output`);
+  const stat = parseStat(st.out);
+  const c = s[`${key}.content`];
   if (!c || c.rc !== 0) throw new ModuleError(`cannot read ${path}: ${c?.out.trim() || 'no output'}`);
   const target = stat.kind === 'link' ? stat.target : stat;
   return { stat, content: target?.kind === 'file' ? Buffer.from(c.out, 'base64') : undefined };
 }
 
 export async function readRemoteFile(ctx: ModuleContext, path: string): Promise<RemoteFile> {
-  return parseReadFile(await ctx.run(readFileScript(path)), path);
+  return parseReadFile(splitSections(await ctx.run(readFileScript(path))), path);
 }
 
 /** Ansible's rule for `validate`: the command must name the temp file with %s. */

@@ -16,22 +16,33 @@ for (const file of loaded) {
         const run = await runCase(file.module, c);
         const maxTrips = c.expect.checkRoundTrips ?? 1;
         expect(run.checkConn.roundTrips, 'round trips of one check').to.be.at.most(maxTrips);
-        expect(run.first.changed, run.first.changed ? run.first.description : run.first.reason).to.equal(c.expect.changed);
-        const message = run.first.changed ? run.first.description : run.first.reason;
-        expect(message, 'every outcome says why').to.be.a('string').and.not.empty;
-        if (c.expect.message) expect(message).to.match(c.expect.message);
-        if (run.first.changed) {
-          const sent = run.applyConn!.commands.map((x) => x.command);
-          for (const re of c.expect.applies ?? []) expect(sent.some((s) => re.test(s)), `apply sends ${re}\n${sent.join('\n---\n')}`).to.be.true;
-          expect(c.after, 'a changing case says how the host looks after').to.exist;
-          expect(run.second!.changed, 'second pass reports no change').to.equal(false);
-        }
         for (const secret of c.expect.never ?? []) {
-          const all = [...run.checkConn.commands, ...(run.applyConn?.commands ?? [])];
+          const all = [run.checkConn, ...(run.applyConn ? [run.applyConn] : []), ...run.peerConns].flatMap((conn) => conn.commands);
           for (const x of all) {
             expect(x.command).to.not.include(secret);
           }
-          expect(JSON.stringify(run.first)).to.not.include(secret);
+          expect(JSON.stringify(run.first ?? {})).to.not.include(secret);
+          expect(run.error?.message ?? '').to.not.include(secret);
+        }
+        if (c.expect.error) {
+          expect(run.error, 'the case fails').to.exist;
+          expect(run.error!.message).to.match(c.expect.error);
+          if (run.first) expect(run.first.changed, 'check before the failing apply').to.equal(c.expect.changed);
+          return;
+        }
+        const first = run.first!;
+        expect(first.changed, first.changed ? first.description : first.reason).to.equal(c.expect.changed);
+        const message = first.changed ? first.description : first.reason;
+        expect(message, 'every outcome says why').to.be.a('string').and.not.empty;
+        if (c.expect.message) expect(message).to.match(c.expect.message);
+        if (first.changed) {
+          const sent = [run.applyConn!, ...run.peerConns].flatMap((conn) => conn.commands.map((x) => x.command));
+          for (const re of c.expect.applies ?? []) expect(sent.some((s) => re.test(s)), `apply sends ${re}\n${sent.join('\n---\n')}`).to.be.true;
+          // An action (verify: false) cannot be read back: the runner does not check it again.
+          if (first.verify !== false) {
+            expect(c.after, 'a changing case says how the host looks after').to.exist;
+            expect(run.second!.changed, 'second pass reports no change').to.equal(false);
+          }
         }
       });
     }

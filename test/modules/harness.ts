@@ -13,6 +13,8 @@ export interface ModuleCase {
   before: Reply[];
   /** The host after apply; required when a change is expected. */
   after?: Reply[];
+  /** Replies of other hosts, by inventory name, for modules that use ctx.connectionTo. */
+  peers?: Record<string, Reply[]>;
   expect: {
     changed: boolean;
     /** Matched against the change's description or the no-change reason. */
@@ -23,6 +25,8 @@ export interface ModuleCase {
     never?: string[];
     /** Maximum round trips of one check (default 1). */
     checkRoundTrips?: number;
+    /** The case fails (in check or apply) with an error whose message matches. */
+    error?: RegExp;
   };
 }
 
@@ -31,7 +35,13 @@ export interface CaseFile {
   cases: ModuleCase[];
 }
 
-export function fakeContext(conn: FakeConnection, vars: Record<string, unknown> = {}, checkMode = false): ModuleContext {
+export function fakeContext(
+  conn: FakeConnection,
+  vars: Record<string, unknown> = {},
+  checkMode = false,
+  peers: Record<string, Reply[]> = {},
+  opened: FakeConnection[] = [],
+): ModuleContext {
   return createModuleContext({
     host: conn.host,
     conn,
@@ -39,28 +49,47 @@ export function fakeContext(conn: FakeConnection, vars: Record<string, unknown> 
     checkMode,
     baseDir: process.cwd(),
     secrets: [],
-    connectionTo: async (h) => new FakeConnection(h, []),
+    connectionTo: async (h) => {
+      const peer = new FakeConnection(h, peers[h] ?? []);
+      opened.push(peer);
+      return peer;
+    },
     log: () => undefined,
     evaluate: (expr) => new Function(...Object.keys(vars), `return (${expr});`)(...Object.values(vars)),
   });
 }
 
 export interface CaseRun {
-  first: CheckResult;
+  /** Undefined when check failed (see error). */
+  first?: CheckResult;
   second?: CheckResult;
   checkConn: FakeConnection;
   applyConn?: FakeConnection;
+  /** Connections to other hosts that check or apply opened. */
+  peerConns: FakeConnection[];
+  /** The failure of check or apply, kept when the case expects one. */
+  error?: Error;
 }
 
+/**
+ * check, apply, and check again against `after` — except for actions (verify: false), whose
+ * effect cannot be read back, as the runner does.
+ */
 export async function runCase(mod: ModuleDefinition, c: ModuleCase): Promise<CaseRun> {
   const { args, problems } = await validateArgs(mod, c.args);
   if (problems.length) throw new Error(`invalid args: ${problems.map((p) => p.message).join('; ')}`);
-  const checkConn = new FakeConnection('h1', c.before);
-  const first = await mod.check(fakeContext(checkConn, c.vars), args);
-  if (!first.changed) return { first, checkConn };
-  const applyConn = new FakeConnection('h1', c.before);
-  await mod.apply(fakeContext(applyConn, c.vars), args, first as Change);
-  if (!c.after) return { first, checkConn, applyConn };
-  const second = await mod.check(fakeContext(new FakeConnection('h1', c.after), c.vars), args);
-  return { first, second, checkConn, applyConn };
+  const run: CaseRun = { checkConn: new FakeConnection('h1', c.before), peerConns: [] };
+  try {
+    const first = await mod.check(fakeContext(run.checkConn, c.vars, false, c.peers, run.peerConns), args);
+    run.first = first;
+    if (!first.changed) return run;
+    run.applyConn = new FakeConnection('h1', c.before);
+    await mod.apply(fakeContext(run.applyConn, c.vars, false, c.peers, run.peerConns), args, first as Change);
+    if (!c.after || first.verify === false) return run;
+    run.second = await mod.check(fakeContext(new FakeConnection('h1', c.after), c.vars), args);
+  } catch (e) {
+    if (!c.expect.error) throw e;
+    run.error = e as Error;
+  }
+  return run;
 }

@@ -167,10 +167,14 @@ export function ensureBecomeUser(): BecomeUser {
   const password = `tsplay-${randomBytes(9).toString('base64url')}`;
   execFileSync('chpasswd', { input: `${user}:${password}\n` });
   const rule = `${user} ALL=(root) ALL\n${user} ALL=(nobody) NOPASSWD: ALL\n`;
-  const staged = join(mkdtempSync(join(tmpdir(), 'tsplay-sudoers-')), 'rule');
-  writeFileSync(staged, rule, { mode: 0o440 });
-  execFileSync('visudo', ['-c', '-q', '-f', staged]);
+  // Checked by visudo before it goes live: a broken file in sudoers.d breaks all of sudo.
+  const staging = mkdtempSync(join(tmpdir(), 'tsplay-sudoers-'));
+  try {
+    writeFileSync(join(staging, 'rule'), rule, { mode: 0o440 });
+    execFileSync('visudo', ['-c', '-q', '-f', join(staging, 'rule')]);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   writeFileSync(SUDOERS, rule, { mode: 0o440 });
-  rmSync(staged, { force: true });
   return { user, password, cleanup: () => rmSync(SUDOERS, { force: true }) };
 }

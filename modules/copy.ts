@@ -1,0 +1,95 @@
+// copy: puts `content`, or a controller file `src`, on the host when it differs (one round trip
+// to compare, an atomic write to change).
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ModuleError } from '../engine/errors.js';
+import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
+import { quote, sections, splitSections } from '../engine/shell.js';
+import { resolveControllerFile } from './lib/controller-files.js';
+import { attrSchema, followed, formatMode } from './lib/file-attrs.js';
+import { type ContentPlan, applyContent, planContent } from './lib/managed-file.js';
+import { parseReadFile, readFileScript } from './lib/remote-file.js';
+
+interface Args {
+  dest: string;
+  content?: string;
+  src?: string;
+  owner?: string;
+  group?: string;
+  mode?: string | number;
+  backup: boolean;
+  validate?: string;
+  force: boolean;
+}
+
+function source(ctx: ModuleContext, a: Args): { bytes: Buffer; name?: string; perm?: number } {
+  if ((a.content === undefined) === (a.src === undefined)) {
+    throw new ModuleError(a.src === undefined ? 'src (or content) is required' : 'src and content are mutually exclusive');
+  }
+  if (a.content !== undefined) return { bytes: Buffer.from(a.content, 'utf8') };
+  const file = resolveControllerFile(ctx.baseDir, 'files', a.src!);
+  const st = statSync(file);
+  if (st.isDirectory()) throw new ModuleError(`copy: src ${file} is a directory; tsplay copies single files (use one task per file)`);
+  return { bytes: readFileSync(file), name: basename(file), perm: st.mode & 0o7777 };
+}
+
+async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
+  const src = source(ctx, a);
+  const mode = a.mode === 'preserve' ? (src.perm === undefined ? undefined : formatMode(src.perm)) : a.mode;
+  if (a.mode === 'preserve' && mode === undefined) throw new ModuleError("mode 'preserve' needs src");
+  const intoDir = a.dest.endsWith('/');
+  if (intoDir && !src.name) throw new ModuleError('can not use content with a dir as dest');
+  // A dest that is a directory receives src under its own name: probe both paths in one go.
+  const inner = src.name ? `${a.dest.replace(/\/+$/, '')}/${src.name}` : undefined;
+  const script = [
+    sections({ parent: `[ -d "$(dirname -- ${quote(a.dest)})" ] && echo yes || echo no` }),
+    readFileScript(a.dest, 'file'),
+    ...(inner ? [readFileScript(inner, 'inner')] : []),
+  ].join('\n');
+  const s = splitSections(await ctx.run(script));
+  const destFile = parseReadFile(s, a.dest, 'file');
+  const destKind = followed(destFile.stat).kind;
+  const opts = { ...a, mode };
+  if (intoDir || destKind === 'directory') {
+    if (!inner) throw new ModuleError('can not use content with a dir as dest');
+    return planContent(inner, parseReadFile(s, inner, 'inner'), src.bytes, { ...opts, makeParent: intoDir });
+  }
+  if (destKind === 'absent' && s.parent?.out.trim() !== 'yes') throw new ModuleError(`Destination directory of ${a.dest} does not exist`);
+  return planContent(a.dest, destFile, src.bytes, opts);
+}
+
+export default defineModule<Args, ContentPlan>({
+  name: 'copy',
+  summary: 'Put a file (given content or a controller file) on the host',
+  description: [
+    "Like Ansible's copy: writes `content`, or the controller file `src`, to `dest` when the",
+    'bytes differ (compared in one round trip, written atomically, owner and mode kept unless',
+    "given). A relative `src` is looked up in the playbook folder's files/, ../files/, then the",
+    'playbook folder. A `dest` ending in / or naming a directory receives src under its own name.',
+    "`force: false` only creates a missing file. `mode: preserve` takes src's mode.",
+  ].join('\n'),
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    properties: {
+      dest: { type: 'string', description: 'Path on the host (a directory, or ending in /, receives src by its name).' },
+      content: { type: 'string', description: 'The exact content of the file (instead of src).' },
+      src: { type: 'string', description: 'File on the controller (relative to files/).' },
+      ...attrSchema,
+      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
+      validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
+      force: { type: 'boolean', default: true, description: 'false: only create the file when it does not exist.' },
+    },
+  },
+  examples: [
+    '- copy:',
+    '    dest: /etc/pgpool2/pcp.conf',
+    '    content: "pgpool:{{ pcp_md5 }}\\n"',
+    '    owner: postgres',
+    "    mode: '0600'",
+    '- copy: { src: pg_hba.conf, dest: /etc/postgresql/15/main/pg_hba.conf, backup: true }',
+  ].join('\n'),
+  check,
+  apply: (ctx, _args, change) => applyContent(ctx, change.plan!),
+});

@@ -1,0 +1,240 @@
+// rsync_basebackup: seeds a streaming standby the manual's way. It runs on the STANDBY; the
+// primary's side (backup start, rsync over SSH as postgres to the standby, backup stop) runs
+// through a connection to the primary host. The standby is stopped before the copy, gets its
+// recovery configuration for its version, and is left stopped (the playbook starts it).
+import { ModuleError } from '../engine/errors.js';
+import type { ModuleContext } from '../engine/module-api.js';
+import { defineModule } from '../engine/module-api.js';
+import { wrapBecome } from '../engine/connection/become.js';
+import { cmd, quote, sections, splitSections } from '../engine/shell.js';
+import { primaryScript } from './lib/base-backup.js';
+import { confSetting, confString, formatConninfo, type PgpassKey, parseConninfo, pgpassLine, pgpassLookup, withPgpassLine, withSettings } from './lib/pg-standby.js';
+import { psqlCommand } from './lib/psql.js';
+
+interface Args {
+  primary_host: string;
+  primary_address: string;
+  standby_address: string;
+  version: string | number;
+  cluster: string;
+  port: number;
+  data_directory?: string;
+  replication_user: string;
+  replication_password?: string;
+  keep: string[];
+  trigger_file?: string;
+  application_name?: string;
+  ssh_user: string;
+}
+
+interface Plan {
+  /** false: only ~/.pgpass needs its line; the standby itself is in order. */
+  reseed: boolean;
+  /** The postgres user's home on the standby (for ~/.pgpass). */
+  home: string;
+}
+
+/** The OS user that owns the clusters on both hosts (Debian's postgresql packages). */
+const PG_USER = 'postgres';
+const OWNED = { owner: PG_USER, group: PG_USER, mode: '0600' };
+
+interface Settings {
+  v: number;
+  version: string;
+  data: string;
+  appName: string;
+}
+
+function settings(ctx: ModuleContext, a: Args): Settings {
+  const version = String(a.version);
+  const v = Number(version);
+  if (!Number.isFinite(v) || v < 9.6) throw new ModuleError(`rsync_basebackup: PostgreSQL ${version} is not supported (9.6 or later)`);
+  if (a.trigger_file !== undefined && v >= 16) {
+    throw new ModuleError(`rsync_basebackup: trigger_file is not supported from PostgreSQL 16 (promote_trigger_file was removed; promote with pg_ctlcluster ${version} ${a.cluster} promote)`);
+  }
+  return { v, version, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}`, appName: a.application_name ?? ctx.host };
+}
+
+function wantedConninfo(a: Args, s: Settings): string {
+  return formatConninfo({ host: a.primary_address, port: String(a.port), user: a.replication_user, application_name: s.appName });
+}
+
+const pgpassKey = (a: Args): PgpassKey => ({ host: a.primary_address, port: a.port, database: 'replication', user: a.replication_user });
+
+/** One round trip on the standby, as postgres: data directory, recovery settings, server state, ~/.pgpass. */
+function probeScript(a: Args, s: Settings): string {
+  const d = quote(s.data);
+  const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
+  const receiver = `printf '%s\\n' 'SELECT status || chr(32) || coalesce(conninfo, chr(32)) FROM pg_stat_wal_receiver;' | ${psqlCommand({ db: 'postgres', port: a.port })} -At`;
+  return sections({
+    version: `cat -- ${d}/PG_VERSION`,
+    signal: s.v >= 12 ? `test -e ${d}/standby.signal` : `test -e ${d}/recovery.conf`,
+    conf: `cat -- ${d}/${s.v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf'}`,
+    running: `${status} >/dev/null 2>&1`,
+    receiver: `if ${status} >/dev/null 2>&1; then ${receiver}; fi`,
+    home: `getent passwd ${PG_USER} | cut -d: -f6`,
+    pgpass: a.replication_password === undefined ? 'true' : `cat -- "$(getent passwd ${PG_USER} | cut -d: -f6)/.pgpass" 2>/dev/null || true`,
+  });
+}
+
+/** Why the standby needs seeding ([] when it is a standby of this primary). */
+function problems(a: Args, s: Settings, p: Record<string, { out: string; rc: number }>): string[] {
+  const out: string[] = [];
+  const pgVersion = p.version?.rc === 0 ? p.version.out.trim() : undefined;
+  if (pgVersion === undefined) return [`no cluster in ${s.data} (PG_VERSION missing)`];
+  if (pgVersion !== s.version) return [`${s.data} holds PostgreSQL ${pgVersion}, not ${s.version}`];
+  if (p.signal?.rc !== 0) return [`${s.v >= 12 ? 'standby.signal' : 'recovery.conf'} missing: not a standby`];
+  const conf = p.conf?.rc === 0 ? p.conf.out : '';
+  if (s.v < 12 && !/^(on|true|yes|1)$/i.test(confSetting(conf, 'standby_mode') ?? '')) out.push("recovery.conf lacks standby_mode = 'on'");
+  const conninfo = confSetting(conf, 'primary_conninfo');
+  if (conninfo === undefined) return [...out, 'no primary_conninfo'];
+  const ci = parseConninfo(conninfo);
+  if (ci.host !== a.primary_address) out.push(`primary_conninfo points at ${ci.host ?? 'the local socket'}, not ${a.primary_address}`);
+  if (Number(ci.port ?? 5432) !== a.port) out.push(`primary_conninfo port is ${ci.port ?? 5432}, not ${a.port}`);
+  if ((ci.user ?? PG_USER) !== a.replication_user) out.push(`primary_conninfo user is ${ci.user ?? PG_USER}, not ${a.replication_user}`);
+  if (out.length === 0 && p.running?.rc === 0) {
+    const line = (p.receiver?.out ?? '').trim().split('\n')[0] ?? '';
+    const status = line.split(' ')[0] || 'none';
+    if (status !== 'streaming') out.push(`the standby runs but does not stream (WAL receiver: ${status})`);
+  }
+  return out;
+}
+
+function describeSeed(ctx: ModuleContext, a: Args, s: Settings, why: string[]): string {
+  const config = s.v >= 12 ? 'standby.signal and primary_conninfo in postgresql.auto.conf' : 'recovery.conf';
+  const backup = s.v >= 15 ? 'pg_backup_start/stop' : s.v >= 10 ? 'non-exclusive pg_start_backup/pg_stop_backup' : 'exclusive pg_start_backup/pg_stop_backup';
+  return (
+    `would seed standby ${ctx.host} from ${a.primary_host} (${a.primary_address}:${a.port}): ${why.join('; ')} — ` +
+    `stop ${s.version}/${a.cluster}, rsync ${s.data} from the primary under ${backup}, write ${config}` +
+    `${a.replication_password !== undefined ? ' and ~postgres/.pgpass' : ''}; the standby is left stopped`
+  );
+}
+
+/** Runs the primary's side; returns the backup label (10+; '' for 9.6, whose label is copied). */
+async function backupOnPrimary(ctx: ModuleContext, a: Args, s: Settings): Promise<string> {
+  const host = a.standby_address.includes(':') ? `[${a.standby_address}]` : a.standby_address;
+  const script = primaryScript({
+    version: s.v,
+    port: a.port,
+    label: `tsplay base backup for ${ctx.host}`,
+    destination: `${a.ssh_user}@${host}:${s.data}/`,
+    keep: a.keep,
+  });
+  const conn = await ctx.connectionTo(a.primary_host);
+  const wrapped = wrapBecome(script, { user: PG_USER });
+  ctx.log(`${a.primary_host}: base backup, rsync to ${a.ssh_user}@${host}:${s.data}/`);
+  const r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+  if (r.code !== 0) {
+    throw new ModuleError(`${a.primary_host}: base backup for standby ${ctx.host} failed (exit code ${r.code}); the primary is not left in backup mode:\n${r.stderr.trim()}`);
+  }
+  return r.stdout;
+}
+
+export default defineModule<Args, Plan>({
+  name: 'rsync_basebackup',
+  summary: 'Seed a streaming standby from its primary with a base backup copied by rsync over SSH',
+  description:
+    'Runs on the standby. Unless the standby already is a standby of this primary, apply stops the ' +
+    'standby cluster (pg_ctlcluster), then on primary_host runs ONE psql session as postgres that ' +
+    'starts a base backup, rsyncs the data directory over SSH to ssh_user@standby_address (the ' +
+    'postgres key mesh must exist: ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new) with ' +
+    '--delete, leaving out pg_wal/pg_xlog, pg_log, pg_replslot, postmaster.* and the keep files, and ' +
+    'stops the backup. 9.6 uses the exclusive pg_start_backup/pg_stop_backup (an exit trap stops it ' +
+    'after a failure); 10–14 the non-exclusive ones and 15+ pg_backup_start/pg_backup_stop, whose ' +
+    'backup label is written as backup_label on the standby. Then the standby gets recovery.conf ' +
+    "(standby_mode = 'on', primary_conninfo, trigger_file) before 12, or standby.signal and " +
+    'primary_conninfo in postgresql.auto.conf (and promote_trigger_file up to 15) from 12 on. ' +
+    'replication_password goes to the standby postgres user\'s ~/.pgpass (0600), never into the ' +
+    'conninfo or argv. The standby is left stopped.\n\n' +
+    'check (one round trip on the standby): "no change" when PG_VERSION matches, standby.signal ' +
+    '(recovery.conf) is present, primary_conninfo points at primary_address:port as replication_user ' +
+    'and, when the cluster runs, pg_stat_wal_receiver shows streaming. A configured standby that is ' +
+    'stopped is "no change" too. application_name and trigger_file are written when seeding but not compared.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['primary_host', 'primary_address', 'standby_address', 'version'],
+    properties: {
+      primary_host: { type: 'string', description: "The primary's inventory name (tsplay connects to it for the backup)." },
+      primary_address: { type: 'string', description: 'Address the standby connects to for streaming (primary_conninfo host).' },
+      standby_address: { type: 'string', description: 'Address the primary rsyncs to.' },
+      version: { type: ['string', 'number'], description: 'PostgreSQL major version: 9.6, 10 … 17.' },
+      cluster: { type: 'string', default: 'main', description: 'Cluster name (pg_ctlcluster).' },
+      port: { type: 'integer', default: 5432, description: 'Port of the clusters on both hosts.' },
+      data_directory: { type: 'string', description: "The standby's data directory (default /var/lib/postgresql/VERSION/CLUSTER)." },
+      replication_user: { type: 'string', default: 'postgres', description: 'Role the standby streams as.' },
+      replication_password: { type: 'string', description: "Password of replication_user (secret), written to the standby postgres user's ~/.pgpass." },
+      keep: { type: 'array', items: { type: 'string' }, default: ['pg_audit.conf'], description: "Files of the standby's data directory that are neither copied from the primary nor deleted." },
+      trigger_file: { type: 'string', description: 'Trigger file that promotes the standby (trigger_file / promote_trigger_file; PostgreSQL 15 or earlier).' },
+      application_name: { type: 'string', description: "application_name in primary_conninfo (default: the standby's inventory name)." },
+      ssh_user: { type: 'string', default: 'postgres', description: 'User rsync logs in as on the standby.' },
+    },
+  },
+  secrets: ['replication_password'],
+  examples: `- name: seed the standby from the primary
+  rsync_basebackup:
+    primary_host: master
+    primary_address: "{{ hostvars.master.ansible_host }}"
+    standby_address: "{{ ansible_host }}"
+    version: "{{ pg_version }}"
+    trigger_file: /tmp/trigger_main.5432
+- name: start it
+  pg_ctlcluster: {version: "{{ pg_version }}", state: started}`,
+
+  async check(ctx, a) {
+    const s = settings(ctx, a);
+    const p = splitSections(await ctx.run(probeScript(a, s), { becomeUser: PG_USER }));
+    const home = p.home?.out.trim() || '/var/lib/postgresql';
+    const pgpass = p.pgpass?.out ?? '';
+    const why = problems(a, s, p);
+    if (why.length) return { changed: true, description: describeSeed(ctx, a, s, why), plan: { reseed: true, home } };
+    if (a.replication_password !== undefined && pgpassLookup(pgpass, pgpassKey(a)) !== pgpassLine(pgpassKey(a), a.replication_password)) {
+      return {
+        changed: true,
+        description: `would set the replication password for ${a.replication_user}@${a.primary_address}:${a.port} in ${home}/.pgpass (the standby itself is in order)`,
+        plan: { reseed: false, home },
+      };
+    }
+    const target = `${a.primary_address}:${a.port} as ${a.replication_user}`;
+    const config = s.v >= 12 ? 'standby.signal and primary_conninfo' : 'recovery.conf';
+    return p.running?.rc === 0
+      ? { changed: false, reason: `standby streams from ${a.primary_host} (${target}; ${config} in place)` }
+      : { changed: false, reason: `standby is configured for ${a.primary_host} (${target}; ${config}, PG_VERSION ${s.version}) and stopped: it streams once started` };
+  },
+
+  async apply(ctx, a, change) {
+    const s = settings(ctx, a);
+    const plan = change.plan!;
+    if (plan.reseed) {
+      const d = quote(s.data);
+      const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
+      await ctx.run(
+        `if ${status} >/dev/null 2>&1; then ${cmd('pg_ctlcluster', s.version, a.cluster, 'stop')}; fi\n` +
+          `if [ ! -d ${d} ]; then install -d -o ${PG_USER} -g ${PG_USER} -m 0700 ${d}; fi`,
+      );
+      const label = await backupOnPrimary(ctx, a, s);
+      const conninfo = wantedConninfo(a, s);
+      if (s.v >= 12) {
+        await ctx.writeFile(`${s.data}/standby.signal`, '', OWNED);
+        const auto = await ctx.run(`cat -- ${d}/postgresql.auto.conf 2>/dev/null || true`);
+        const extra: Record<string, string> = a.trigger_file !== undefined ? { promote_trigger_file: a.trigger_file } : {};
+        await ctx.writeFile(`${s.data}/postgresql.auto.conf`, withSettings(auto, { primary_conninfo: conninfo, ...extra }), OWNED);
+      } else {
+        const lines = [
+          `# Written by tsplay rsync_basebackup: streaming from ${a.primary_host}.`,
+          "standby_mode = 'on'",
+          `primary_conninfo = ${confString(conninfo)}`,
+          "recovery_target_timeline = 'latest'",
+          ...(a.trigger_file !== undefined ? [`trigger_file = ${confString(a.trigger_file)}`] : []),
+        ];
+        await ctx.writeFile(`${s.data}/recovery.conf`, lines.join('\n') + '\n', OWNED);
+      }
+      if (s.v >= 10) await ctx.writeFile(`${s.data}/backup_label`, label, OWNED);
+    }
+    if (a.replication_password !== undefined) {
+      const path = `${plan.home}/.pgpass`;
+      const current = await ctx.run(`cat -- ${quote(path)} 2>/dev/null || true`);
+      await ctx.writeFile(path, withPgpassLine(current, pgpassKey(a), a.replication_password), OWNED);
+    }
+  },
+});

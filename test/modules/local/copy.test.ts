@@ -1,0 +1,90 @@
+// copy for real through LocalConnection on temp folders.
+import { expect } from 'chai';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import copy from '../../../modules/copy.js';
+import type { Change } from '../../../engine/module-api.js';
+import { runLocal } from './local-run.js';
+
+describe('copy (local runs)', () => {
+  let dir = '';
+  let playbooks = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-copy-'));
+    playbooks = join(dir, 'playbooks');
+    mkdirSync(join(playbooks, 'files'), { recursive: true });
+    writeFileSync(join(playbooks, 'files', 'pg_hba.conf'), 'local all all peer\n');
+    chmodSync(join(playbooks, 'files', 'pg_hba.conf'), 0o640);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes content, then finds nothing to do; check costs one round trip', async () => {
+    const dest = join(dir, 'pcp.conf');
+    const r = await runLocal(copy, { dest, content: 'pgpool:abc\n', mode: 0o600 });
+    expect(r.checkRoundTrips).to.equal(1);
+    expect(r.second?.changed).to.equal(false);
+    expect(readFileSync(dest, 'utf8')).to.equal('pgpool:abc\n');
+    expect(statSync(dest).mode & 0o7777).to.equal(0o600);
+  });
+
+  it('copies a controller file from files/, into a directory dest, with mode preserve', async () => {
+    const d = join(dir, 'etc');
+    mkdirSync(d);
+    const r = await runLocal(copy, { src: 'pg_hba.conf', dest: d, mode: 'preserve' }, { baseDir: playbooks });
+    expect((r.first as Change).description).to.equal(`create ${join(d, 'pg_hba.conf')}`);
+    expect(r.second?.changed).to.equal(false);
+    expect(readFileSync(join(d, 'pg_hba.conf'), 'utf8')).to.equal('local all all peer\n');
+    expect(statSync(join(d, 'pg_hba.conf')).mode & 0o7777).to.equal(0o640);
+  });
+
+  it('creates the folder of a dest ending in /', async () => {
+    const d = join(dir, 'new', 'conf.d/');
+    const r = await runLocal(copy, { src: 'pg_hba.conf', dest: d }, { baseDir: playbooks });
+    expect(r.second?.changed).to.equal(false);
+    expect(existsSync(join(d, 'pg_hba.conf'))).to.equal(true);
+  });
+
+  it('updates a different file with a diff and a backup; check mode writes nothing', async () => {
+    const dest = join(dir, 'x.conf');
+    writeFileSync(dest, 'old\n');
+    const dry = await runLocal(copy, { dest, content: 'new\n', backup: true }, { checkMode: true });
+    expect((dry.first as Change).diffs).to.deep.equal([{ path: dest, before: 'old\n', after: 'new\n' }]);
+    expect(readFileSync(dest, 'utf8')).to.equal('old\n');
+    const r = await runLocal(copy, { dest, content: 'new\n', backup: true });
+    expect(readFileSync(dest, 'utf8')).to.equal('new\n');
+    const backup = (r.applied as { result: { backup_file: string } }).result.backup_file;
+    expect(readFileSync(backup, 'utf8')).to.equal('old\n');
+    expect(readdirSync(dir).filter((n) => n.startsWith('.tsplay'))).to.deep.equal([]);
+  });
+
+  it('force: false leaves an existing file alone', async () => {
+    const dest = join(dir, 'x.conf');
+    writeFileSync(dest, 'mine\n');
+    const r = await runLocal(copy, { dest, content: 'theirs\n', force: false });
+    expect(r.first.changed).to.equal(false);
+    expect(readFileSync(dest, 'utf8')).to.equal('mine\n');
+  });
+
+  it('symbolic modes are compared after resolving them', async () => {
+    const dest = join(dir, 'x');
+    writeFileSync(dest, 'a');
+    chmodSync(dest, 0o644);
+    const r = await runLocal(copy, { dest, content: 'a', mode: 'u=rw,g=r,o=' });
+    expect((r.first as Change).description).to.equal(`set attributes of ${dest}; mode 0644 → 0640`);
+    expect(r.second?.changed).to.equal(false);
+    expect(statSync(dest).mode & 0o7777).to.equal(0o640);
+  });
+
+  it('fails clearly: missing folder, content into a directory, no source', async () => {
+    const fails = async (args: Record<string, unknown>, re: RegExp) =>
+      runLocal(copy, args, { baseDir: playbooks }).then(
+        () => expect.fail('should fail'),
+        (e: Error) => expect(e.message).to.match(re),
+      );
+    await fails({ dest: join(dir, 'no', 'x'), content: 'a' }, /Destination directory of .* does not exist/);
+    await fails({ dest: dir, content: 'a' }, /can not use content with a dir as dest/);
+    await fails({ dest: join(dir, 'x') }, /src \(or content\) is required/);
+    await fails({ dest: join(dir, 'x'), src: 'nope' }, /could not find 'nope'/);
+  });
+});
