@@ -36,6 +36,8 @@ export interface NoChange {
   result?: Record<string, unknown>;
   /** Host variables to set (set_fact and friends). */
   facts?: Record<string, unknown>;
+  /** Text always shown to the person running the playbook (debug). */
+  output?: string;
 }
 
 /** One file whose content would change. */

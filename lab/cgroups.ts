@@ -4,6 +4,7 @@
 // /tsplay-lab/HOST of the hierarchies systemd uses (cgroup2, and v1 name=systemd if mounted).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { kill } from './processes.js';
 import { LabError } from './run.js';
 
 const TOP = 'tsplay-lab';
@@ -39,9 +40,20 @@ function removeCgroupTree(dir: string): void {
   rmdirSync(dir);
 }
 
+/** The pids in a cgroup tree: container processes, even those whose nspawn is gone. */
+function pidsIn(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  const own = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  const below = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => pidsIn(join(dir, e.name)));
+  return [...own, ...below];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Removes the lab's cgroups (one host's, or all); processes that were just killed may take a moment to leave. */
+/**
+ * Removes the lab's cgroups (one host's, or all). Processes just killed take a moment to leave;
+ * any still there after that (a container that outlived its nspawn) are killed by pid.
+ */
 export async function removeCgroups(host?: string): Promise<void> {
   for (const h of hierarchies()) {
     const dir = host ? join(h, TOP, host) : join(h, TOP);
@@ -50,7 +62,8 @@ export async function removeCgroups(host?: string): Promise<void> {
         removeCgroupTree(dir);
         break;
       } catch (e) {
-        if (attempt >= 20) throw new LabError(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
+        if (attempt >= 30) throw new LabError(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
+        if (attempt >= 10) for (const pid of pidsIn(dir)) kill(pid, 'SIGKILL');
         await sleep(100);
       }
     }

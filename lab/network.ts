@@ -48,7 +48,9 @@ export async function addHostNetwork(h: LabHost): Promise<void> {
   await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
   disableIpv6(veth);
   // /proc/sys/net is the namespace's own: set from inside it
-  await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.eth0.disable_ipv6=1']);
+  if (existsSync('/proc/sys/net/ipv6')) {
+    await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.eth0.disable_ipv6=1']);
+  }
   await run('ip', ['link', 'set', veth, 'master', BRIDGE, 'up']);
   await run('ip', ['-n', ns, 'addr', 'add', `${h.address}/${PREFIX_LENGTH}`, 'dev', 'eth0']);
   await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);

@@ -41,10 +41,10 @@ export default defineModule<Args>({
       } catch (e) {
         value = `VARIABLE IS NOT DEFINED! (${(e as Error).message})`;
       }
-      return { changed: false, reason: `${a.var}: ${show(value)}`, result: { [a.var]: value } };
+      return { changed: false, reason: `${a.var} shown`, output: `${a.var}: ${show(value)}`, result: { [a.var]: value } };
     }
     const msg = a.msg ?? 'Hello world!';
-    return { changed: false, reason: show(msg), result: { msg } };
+    return { changed: false, reason: 'message shown', output: show(msg), result: { msg } };
   },
 
   async apply() {

@@ -101,7 +101,8 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
   const before = exists ? file.content!.toString('latin1') : '';
   const r = edit(a, readLines(before));
   const attrs = resolveAttrs(a, exists ? st : { ...st, kind: 'absent' });
-  const attrDiffs = attrChanges(st, attrs);
+  // A new file gets its owner/group/mode with the write itself.
+  const attrDiffs = exists ? attrChanges(st, attrs) : [];
   // lineinfile's check_file_attrs: attribute changes make a change of their own.
   const message = attrDiffs.length ? `${r.changed ? `${r.message} and ` : ''}ownership, perms or SE linux context changed` : r.message;
   const result = { msg: r.changed || attrDiffs.length ? message : '', ...(r.found !== undefined ? { found: r.found } : {}) };

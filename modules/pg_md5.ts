@@ -43,10 +43,12 @@ export function maskHashes(text: string): string {
   return text.replace(/^([^#\n:][^:\n]*):(md5)?[0-9a-f]{32}$/gm, (_m, user: string, md5?: string) => `${user}:${md5 ?? ''}********`);
 }
 
-/** The file with the user's entry set: its first line replaced (later duplicates dropped), or appended. */
+/** The file with the user's entry set: its first line replaced (later duplicates dropped), or appended; unchanged when right. */
 export function withEntry(content: string, user: string, line: string): string {
   const lines = content === '' ? [] : content.replace(/\n$/, '').split('\n');
-  const isUser = (l: string) => !l.startsWith('#') && l.slice(0, l.indexOf(':')) === user && l.includes(':');
+  const isUser = (l: string) => !l.startsWith('#') && l.includes(':') && l.slice(0, l.indexOf(':')) === user;
+  const mine = lines.filter(isUser);
+  if (mine.length === 1 && mine[0] === line) return content;
   const first = lines.findIndex(isUser);
   if (first === -1) return [...lines, line].join('\n') + '\n';
   return lines.flatMap((l, i) => (i === first ? [line] : isUser(l) ? [] : [l])).join('\n') + '\n';

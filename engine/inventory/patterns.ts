@@ -29,7 +29,7 @@ export function selectHosts(src: PatternSource, pattern: string): string[] {
 }
 
 /** Splits on commas when there are any, else on colons outside brackets (`web[0:2]:db`). */
-export function splitPattern(pattern: string): string[] {
+function splitPattern(pattern: string): string[] {
   const parts = pattern.includes(',') ? pattern.split(',') : (pattern.match(/(?:[^:[\]]|\[[^\]]*\])+/g) ?? []);
   return parts.map((p) => p.trim()).filter(Boolean);
 }

@@ -93,6 +93,7 @@ export class RunState {
       inventory_dir: this.opts.inventory.dir,
       inventory_file: this.opts.inventory.file,
       ansible_check_mode: this.opts.checkMode,
+      ansible_verbosity: this.opts.verbosity,
       ansible_play_hosts: this.playHosts,
       play_hosts: this.playHosts,
     };

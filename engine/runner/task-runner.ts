@@ -24,6 +24,8 @@ export interface HostTaskResult {
 
 interface ItemOutcome {
   status: Status;
+  /** Text for the person running the playbook (debug). */
+  output?: string;
   result: Record<string, unknown>;
   message?: string;
   diffs?: FileDiff[];
@@ -193,7 +195,7 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
     const check = await mod.check(ctx, args);
     if (!check.changed) return noChange(run, host, check);
     if (checkMode) {
-      return { status: 'changed', message: check.description, diffs: check.diffs, result: { ...check.result, changed: true, msg: check.description }, predicted: true };
+      return { status: 'changed', message: check.description, diffs: check.diffs, result: { msg: check.description, ...check.result, changed: true }, predicted: true };
     }
     const applied = (await mod.apply(ctx, args, check as Change)) ?? {};
     if (check.verify !== false) {
@@ -205,7 +207,7 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
       status: 'changed',
       message: check.description,
       diffs: check.diffs,
-      result: { ...check.result, ...applied.result, changed: true, msg: check.description },
+      result: { msg: check.description, ...check.result, ...applied.result, changed: true },
       predicted: false,
     };
   } catch (e) {
@@ -215,7 +217,7 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
 
 function noChange(run: RunState, host: string, check: CheckResult & { changed: false }): ItemOutcome {
   if (check.facts) Object.assign(run.host(host)!.hostFacts, check.facts);
-  return { status: 'ok', message: check.reason, result: { ...check.result, changed: false, msg: check.reason }, predicted: false };
+  return { status: 'ok', message: check.reason, output: check.output, result: { msg: check.reason, ...check.result, changed: false }, predicted: false };
 }
 
 function where(task: ModuleTask): string {
@@ -245,7 +247,7 @@ function report(
   const hidden = task.noLog;
   const ignored = o.status === 'failed' && task.ignoreErrors === true;
   const delegatedTo = task.delegateTo !== undefined && ev ? safe(() => stringify(ev.render(task.delegateTo))) : undefined;
-  const output = typeof o.result.output === 'string' && !hidden ? o.result.output : undefined;
+  const output = hidden ? undefined : o.output;
   run.opts.reporter.outcome({
     host,
     status: o.status,

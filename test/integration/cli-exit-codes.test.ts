@@ -75,9 +75,24 @@ describe('integration: command line exit codes and output', function () {
     expect(r.code).to.equal(3);
     expect(r.stdout).to.equal('');
     expect(r.stderr).to.include('ERROR! 3 problems found:');
-    expect(r.stderr).to.include(["more.yml:2:3: file_line: argument 'state' must be one of: present, absent", '  2 |   file_line: {path: /tmp/x, line: y, state: gone}'].join('\n'));
-    expect(r.stderr).to.include(["site.yml:7:7: unknown module 'file_lin'", '  7 |     - file_lin: {path: /tmp/x, line: y}', '            ^', "  hint: did you mean 'file_line'?"].join('\n'));
-    expect(r.stderr).to.include(["site.yml:9:41: file_line: unknown argument 'colour'", '  9 |     - file_line: {path: /tmp/x, line: y, colour: red}', '                                            ^'].join('\n'));
+    expect(r.stderr).to.include(
+      [
+        "more.yml:2:38: file_line: argument 'state' must be one of: present, absent",
+        '  2 |   file_line: {path: /tmp/x, line: y, state: gone}',
+        '                                           ^',
+      ].join('\n'),
+    );
+    expect(r.stderr).to.include(
+      ["site.yml:7:7: unknown module 'file_lin'", '  7 |       file_lin: {path: /tmp/x, line: y}', '            ^', "  hint: did you mean 'file_line'?"].join('\n'),
+    );
+    expect(r.stderr).to.include(
+      [
+        "site.yml:9:42: file_line: unknown argument 'colour'",
+        '  9 |       file_line: {path: /tmp/x, line: y, colour: red}',
+        '                                               ^',
+        '  hint: allowed: backrefs, backup, create, firstmatch, group, insertafter, insertbefore, line, mode, owner, path, regexp, search_string, state, validate',
+      ].join('\n'),
+    );
     expect(existsSync(join(dir, 'ran'))).to.equal(false);
 
     const syntax = await runCli(['run', 'site.yml', '--syntax-check'], { cwd: dir });
@@ -172,7 +187,7 @@ all:
 `,
     });
     const r = await runCli(['run', 'site.yml', '-i', 'inventory.yml', '-vvv', '--diff'], { cwd: dir });
-    expect(r.code).to.equal(2);
+    expect(r.code, r.stdout + r.stderr).to.equal(2);
     const all = r.stdout + r.stderr;
     expect(all).not.to.include(secret);
     expect(r.stdout).to.match(/TASK \[hidden failure\][^\n]*\nfatal: \[h1\]: FAILED! => the output has been hidden due to "no_log: true"\n\.\.\.ignoring/);

@@ -35,8 +35,9 @@ async function refusal(mod: ModuleDefinition, args: Record<string, unknown>, rep
 const UFW_CONF =
   'ENABLED=no\nLOGLEVEL=low\nIPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="DROP"\n';
 
-function ufwHost(rules4: string, ssh: string, status = 'Status: inactive\n', conf = UFW_CONF): Reply {
-  return probeReply('@@tsplay@@ conf', { ufw: '/usr/sbin/ufw\n', conf, rules4, rules6: '', ssh: `${ssh}\n`, status });
+/** A host's ufw files; `status` is the `ufw status` section, present (not null) when the task has a state. */
+function ufwHost(rules4: string, ssh: string, status: string | null = 'Status: inactive\n', conf = UFW_CONF): Reply {
+  return probeReply('@@tsplay@@ conf', { ufw: '/usr/sbin/ufw\n', conf, rules4, rules6: '', ssh: `${ssh}\n`, ...(status === null ? {} : { status }) });
 }
 
 describe('system modules: refusals, errors and actions', () => {
@@ -66,14 +67,14 @@ describe('system modules: refusals, errors and actions', () => {
 
     it('refuses a deny-incoming default on an active firewall without an SSH rule', async () => {
       const conf = UFW_CONF.replace('ENABLED=no', 'ENABLED=yes').replace('"DROP"', '"ACCEPT"');
-      const e = await refusal(ufw, { default: 'deny' }, [ufwHost('', '10.213.0.1 51000 10.213.0.10 22', '', conf)]);
+      const e = await refusal(ufw, { default: 'deny' }, [ufwHost('', '10.213.0.1 51000 10.213.0.10 22', null, conf)]);
       expect(e.message).to.match(/refusing to change the firewall/);
     });
 
     it('deleting the SSH rule of an active firewall is refused', async () => {
       const conf = UFW_CONF.replace('ENABLED=no', 'ENABLED=yes');
       const e = await refusal(ufw, { rule: 'allow', port: '22', proto: 'tcp', delete: true }, [
-        ufwHost('### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n', '10.213.0.1 51000 10.213.0.10 22', '', conf),
+        ufwHost('### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n', '10.213.0.1 51000 10.213.0.10 22', null, conf),
       ]);
       expect(e.message).to.match(/would be blocked/);
     });
@@ -85,7 +86,7 @@ describe('system modules: refusals, errors and actions', () => {
 
     it('reloaded is an action (verify: false); reset too', async () => {
       for (const state of ['reloaded', 'reset']) {
-        const { result } = await check(ufw, { state }, [ufwHost('', '10.213.0.1 51000 10.213.0.10 22', '', UFW_CONF.replace('ENABLED=no', 'ENABLED=yes'))]);
+        const { result } = await check(ufw, { state }, [ufwHost('', '10.213.0.1 51000 10.213.0.10 22', 'Status: active\n', UFW_CONF.replace('ENABLED=no', 'ENABLED=yes'))]);
         expect(result.changed, state).to.equal(true);
         expect((result as Change).verify, state).to.equal(false);
       }
@@ -240,7 +241,7 @@ describe('system modules: refusals, errors and actions', () => {
       expect(conn.commands[0]!.stdin).to.equal(`${hash}\n`);
       const applyConn = new FakeConnection('h1', replies);
       const { args } = await validateArgs(user, { name: 'postgres', password: hash });
-      await user.apply(fakeContext(applyConn), args, result as Change);
+      await user.apply(fakeContext(applyConn), args as unknown as Parameters<typeof user.apply>[1], result as Change<never>);
       expect(applyConn.commands.map((c) => c.command)).to.deep.equal(['chpasswd -e']);
       expect(applyConn.commands[0]!.stdin).to.equal(`postgres:${hash}\n`);
     });
