@@ -15,10 +15,11 @@ export function cmd(...words: (string | number)[]): string {
 /**
  * Joins probe commands into one remote script whose output is split into sections by a
  * marker line, so that a check costs one round trip. Parse the output with `splitSections`.
+ * Each probe runs in a subshell: an `exit` in one ends that probe only.
  */
 export function sections(probes: Record<string, string>): string {
   return Object.entries(probes)
-    .map(([key, probe]) => `echo '@@tsplay@@ ${key}'; { ${probe}; } 2>&1; echo "@@tsplay@@rc $?"`)
+    .map(([key, probe]) => `echo '@@tsplay@@ ${key}'; ( ${probe} ) 2>&1; echo "@@tsplay@@rc $?"`)
     .join('\n');
 }
 

@@ -76,7 +76,11 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     const convert = (node: unknown): unknown => {
       if (isAlias(node)) {
         const target = node.resolve(doc);
-        return target ? (anchors.get(target as Node) ?? convert(target)) : null;
+        if (!target) {
+          problems.push(problemAt(pos(node.range?.[0] ?? 0), `YAML: unknown alias *${node.source}`));
+          return null;
+        }
+        return anchors.get(target as Node) ?? convert(target);
       }
       if (isScalar(node)) {
         // Ansible's YAML 1.1 (PyYAML) reads y/n as letters, not booleans.
@@ -97,7 +101,7 @@ export function parseYaml(text: string, file: string): LoadedYaml {
               ? text.slice(keyNode.range[0], keyNode.range[1])
               : String(keyNode.value)
             : String(convert(keyNode));
-          if (key === '<<') {
+          if (key === '<<' || (isScalar(keyNode) && typeof keyNode.value === 'symbol')) {
             const merged = convert(pair.value);
             for (const m of Array.isArray(merged) ? merged : [merged]) {
               if (m && typeof m === 'object') for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;

@@ -55,9 +55,3 @@ export function netnsName(host: string): string {
 export function vethName(address: string): string {
   return `tsp${address.slice(NETWORK_PREFIX.length)}`;
 }
-
-export function isLabAddress(address: string): boolean {
-  if (!address.startsWith(NETWORK_PREFIX)) return false;
-  const octet = Number(address.slice(NETWORK_PREFIX.length));
-  return Number.isInteger(octet) && octet > 1 && octet <= LAST_OCTET;
-}

@@ -73,9 +73,25 @@ export function hostInitPid(host: string): number | undefined {
   return pid === undefined ? undefined : containerInit(pid);
 }
 
+/**
+ * What nspawn leaves in /run/systemd/nspawn after it exits when /run is not a tmpfs (as here):
+ * it refuses to delete there. Its image lock is named after the root's device and inode.
+ */
+export function nspawnLeftovers(host: string): string[] {
+  const files = [`/run/systemd/nspawn/propagate/${host}`];
+  try {
+    const st = statSync(hostPaths(host).root);
+    files.push(`/run/systemd/nspawn/locks/inode-${st.dev}:${st.ino}`);
+  } catch {
+    // no root, so no lock either
+  }
+  return files;
+}
+
 /** Ends the host's container: SIGKILL to its init ends every process in it, then nspawn exits. */
 export async function stopContainer(host: string): Promise<void> {
   const p = hostPaths(host);
+  const leftovers = nspawnLeftovers(host);
   const pid = runningPid(host);
   if (pid !== undefined) {
     const init = containerInit(pid);
@@ -87,6 +103,7 @@ export async function stopContainer(host: string): Promise<void> {
     }
   }
   rmSync(p.pidFile, { force: true });
+  for (const f of leftovers) rmSync(f, { recursive: true, force: true });
   await removeCgroups(host);
 }
 

@@ -1,9 +1,10 @@
-// Removing a lab, including what an earlier (killed) run left: processes by recorded pid,
-// cgroups, mounts under the hosts dir, namespaces, veths, the bridge and the hosts' files.
+// Removing a lab, including what an earlier (killed) run left: processes by recorded pid, the
+// lab's cgroups, mounts under the hosts dir, namespaces, veths, the bridge and the hosts' files.
+// The base cache, the client key and the hosts' SSH host keys stay.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { removeCgroups } from './cgroups.js';
 import { stopContainer } from './hosts.js';
-import { removeTree, unmountUnder } from './mounts.js';
+import { removeTree } from './mounts.js';
 import { removeNetwork } from './network.js';
 import { HOSTS_DIR, KNOWN_HOSTS_FILE, LAB_FILE } from './paths.js';
 
@@ -12,8 +13,7 @@ export async function teardownLab(): Promise<void> {
   const hosts = existsSync(HOSTS_DIR) ? readdirSync(HOSTS_DIR) : [];
   await Promise.all(hosts.map((h) => stopContainer(h)));
   await removeCgroups();
-  await unmountUnder(HOSTS_DIR);
   await removeNetwork();
-  await removeTree(HOSTS_DIR);
+  await removeTree(HOSTS_DIR); // unmounts the overlays first
   rmSync(KNOWN_HOSTS_FILE, { force: true });
 }

@@ -126,8 +126,8 @@ export default defineModule<Args, Plan>({
       },
       update_cache: {
         description:
-          'Run apt-get update before installing. With cache_valid_time, the cache is refreshed only when it is older than that; ' +
-          'without it, only when something is to be installed or upgraded.',
+          'Run apt-get update first: whenever something is to be installed or upgraded, and, with cache_valid_time, for ' +
+          'state latest or a task without name whenever the lists are older than that.',
         type: 'boolean',
         default: false,
       },
@@ -178,7 +178,8 @@ export default defineModule<Args, Plan>({
       if (args.state === 'absent') {
         plan.remove = names.filter((n) => isPresentOnDisk(statusOf(status, n)));
         plan.packages = plan.remove;
-        return { changed: true, description: `finish the interrupted dpkg run, then remove ${plan.remove.join(', ')}`, plan };
+        const then = plan.remove.length ? `, then remove ${plan.remove.join(', ')}` : '';
+        return { changed: true, description: `finish the interrupted dpkg run (dpkg --configure -a)${then}`, plan };
       }
       plan.install = broken.length ? broken : names;
       plan.packages = plan.install;

@@ -2,30 +2,54 @@
 import type { ModuleDefinition } from '../engine/module-api.js';
 import apt from './apt.js';
 import assert from './assert.js';
+import authorized_key from './authorized_key.js';
 import command from './command.js';
+import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
+import file from './file.js';
 import file_line from './file_line.js';
+import hostname from './hostname.js';
+import pg_client from './pg_client.js';
+import pg_ctlcluster from './pg_ctlcluster.js';
 import pg_md5 from './pg_md5.js';
 import postgresql_query from './postgresql_query.js';
 import postgresql_user from './postgresql_user.js';
+import rsync_basebackup from './rsync_basebackup.js';
+import service from './service.js';
 import set_fact from './set_fact.js';
 import setfacl from './setfacl.js';
 import shell from './shell.js';
+import ssh_keypair from './ssh_keypair.js';
+import template from './template.js';
+import ufw from './ufw.js';
+import user from './user.js';
 import wait_for from './wait_for.js';
 
 export const bundledModules: readonly ModuleDefinition[] = [
   apt,
   assert,
+  authorized_key,
   command,
+  copy,
   debug,
   fail,
+  file,
   file_line,
+  hostname,
+  pg_client,
+  pg_ctlcluster,
   pg_md5,
   postgresql_query,
   postgresql_user,
+  rsync_basebackup,
+  service,
   set_fact,
   setfacl,
   shell,
+  ssh_keypair,
+  template,
+  ufw,
+  user,
   wait_for,
 ];

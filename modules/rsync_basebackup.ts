@@ -55,8 +55,13 @@ function settings(ctx: ModuleContext, a: Args): Settings {
   return { v, version, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}`, appName: a.application_name ?? ctx.host };
 }
 
-function wantedConninfo(a: Args, s: Settings): string {
-  return formatConninfo({ host: a.primary_address, port: String(a.port), user: a.replication_user, application_name: s.appName });
+/**
+ * primary_conninfo. With a password, passfile names the ~/.pgpass written for it (PostgreSQL 10+),
+ * so that the server finds it whatever HOME its service manager gives it.
+ */
+function wantedConninfo(a: Args, s: Settings, home: string): string {
+  const passfile: Record<string, string> = a.replication_password !== undefined && s.v >= 10 ? { passfile: `${home}/.pgpass` } : {};
+  return formatConninfo({ host: a.primary_address, port: String(a.port), user: a.replication_user, application_name: s.appName, ...passfile });
 }
 
 const pgpassKey = (a: Args): PgpassKey => ({ host: a.primary_address, port: a.port, database: 'replication', user: a.replication_user });
@@ -213,7 +218,7 @@ export default defineModule<Args, Plan>({
           `if [ ! -d ${d} ]; then install -d -o ${PG_USER} -g ${PG_USER} -m 0700 ${d}; fi`,
       );
       const label = await backupOnPrimary(ctx, a, s);
-      const conninfo = wantedConninfo(a, s);
+      const conninfo = wantedConninfo(a, s, plan.home);
       if (s.v >= 12) {
         await ctx.writeFile(`${s.data}/standby.signal`, '', OWNED);
         const auto = await ctx.run(`cat -- ${d}/postgresql.auto.conf 2>/dev/null || true`);

@@ -18,8 +18,11 @@ interface Plan {
 
 /** `systemctl is-enabled` answers meaning "starts at boot" (exit code 0). */
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias', 'linked', 'linked-runtime']);
-/** Unit states that `systemctl enable/disable` cannot change. */
-const FIXED = new Set(['static', 'indirect', 'generated', 'alias', 'transient', 'masked', 'masked-runtime']);
+/**
+ * Unit states that `systemctl enable/disable` cannot change. enabled-runtime comes from a
+ * generator or a runtime link, such as postgresql@V-C from the cluster's start.conf.
+ */
+const FIXED = new Set(['static', 'indirect', 'generated', 'alias', 'transient', 'masked', 'masked-runtime', 'enabled-runtime', 'linked-runtime']);
 
 function probe(name: string): string {
   const n = quote(name);
@@ -113,7 +116,8 @@ export default defineModule<Args, Plan>({
     if (args.enabled !== undefined) {
       if (enabledNow === args.enabled) unchanged.push(`${args.name} ${args.enabled ? 'enabled' : 'disabled'} at boot (${bootState})`);
       else if (systemd && FIXED.has(bootState)) {
-        throw new ModuleError(`service: ${args.name} is ${bootState} on ${ctx.host}: systemctl cannot ${args.enabled ? 'enable' : 'disable'} it`);
+        const hint = bootState.endsWith('-runtime') ? ' (set at boot by a generator or a runtime link; for a PostgreSQL cluster, edit its start.conf)' : '';
+        throw new ModuleError(`service: ${args.name} is ${bootState} on ${ctx.host}: systemctl cannot ${args.enabled ? 'enable' : 'disable'} it${hint}`);
       } else {
         commands.push(
           systemd

@@ -20,6 +20,11 @@ function taskName(t: Task): string {
   return t.name ?? (t.kind === 'meta' ? `meta: ${t.action}` : 'block');
 }
 
+/** Whether --start-at-task can find this task (a run-time include_tasks may hold it too). */
+export function mayHaveTask(pb: Playbook, name: string): boolean {
+  return pb.plays.some((p) => playTasks(p).some((t) => t.kind === 'include' || t.name === name));
+}
+
 export function listTasks(pb: Playbook, filter: TagFilter): string {
   const out = [`\nplaybook: ${pb.file}`];
   pb.plays.forEach((p, i) => {

@@ -12,7 +12,7 @@ import type { HostKeyPolicy } from '../connection/known-hosts.js';
 import type { Connection } from '../module-api.js';
 import { runPlaybook, type RunSummary } from '../runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
-import { listHosts, listTags, listTasks } from './listing.js';
+import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
 import { promptSecret } from './prompt.js';
 
 export interface RunFlags {
@@ -63,6 +63,9 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
   if (flags.listTags) return write(listTags(playbook) + '\n'), ExitCode.ok;
   if (!flags.inventory) throw new UsageError('an inventory is needed: -i INVENTORY');
   const inventory = loadInventory(flags.inventory);
+  if (flags.startAtTask !== undefined && !mayHaveTask(playbook, flags.startAtTask)) {
+    throw new UsageError(`--start-at-task: no task named '${flags.startAtTask}' (tsplay run --list-tasks lists them)`);
+  }
   if (flags.listHosts) return write(listHosts(playbook, inventory, flags.limit) + '\n'), ExitCode.ok;
   const extraVars = parseExtraVars(flags.extraVars);
   const secrets = { values: [] as string[] };

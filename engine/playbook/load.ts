@@ -29,6 +29,14 @@ const TASK_KEYS = new Set([
 
 const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts'];
 
+/** Ansible keywords that tsplay does not implement: refused, never silently ignored. */
+const UNSUPPORTED: Record<string, string> = {
+  any_errors_fatal: 'any_errors_fatal is not supported: a failed host stops, the others go on',
+  serial: 'serial is not supported: a play runs on all its hosts (use --limit to run on fewer)',
+  strategy: "only the linear strategy exists: 'strategy' can only be linear",
+  environment: "environment is not supported: set variables in the command (shell: 'PGDATA=/x pg_ctl …')",
+};
+
 /** Ansible names that are spelled differently in tsplay, for hints. */
 const ANSIBLE_NAMES: Record<string, string> = {
   lineinfile: 'file_line',
@@ -97,7 +105,12 @@ class Loader {
     const tags = [...inherited, ...this.tags(entry, 'tags')];
     const plays = this.loadPlaybookFile(resolve(dirname(file), target), tags, loc);
     const vars = isObj(entry.vars) ? entry.vars : undefined;
-    for (const p of plays) if (vars) p.vars = { ...vars, ...p.vars };
+    this.checkExpression(entry, 'when');
+    for (const p of plays) {
+      // As in Ansible, the import's vars override the play's own, and its `when` holds for every task.
+      if (vars) p.vars = { ...p.vars, ...vars };
+      if (entry.when !== undefined) for (const tasks of [p.preTasks, p.tasks, p.postTasks, p.handlers]) addWhen(tasks, entry.when);
+    }
     return plays;
   }
 
@@ -138,6 +151,7 @@ class Loader {
       }
     }
     if (entry.roles !== undefined) this.problem(locOf(entry, 'roles'), 'roles are not supported; use import_tasks');
+    for (const [k, why] of Object.entries(UNSUPPORTED)) if (entry[k] !== undefined && !(k === 'strategy' && entry[k] === 'linear')) this.problem(locOf(entry, k), why);
     const loc = locOf(entry)!;
     const hosts = entry.hosts;
     if (hosts === undefined) this.problem(loc, "a play needs 'hosts'");
@@ -210,6 +224,7 @@ class Loader {
   }
 
   private inherit(t: Obj, inh: Inherited): Inherited {
+    if (t.environment !== undefined) this.problem(locOf(t, 'environment'), UNSUPPORTED.environment!);
     const when = t.when === undefined ? inh.when : [...inh.when, t.when];
     const vars = t.vars === undefined ? inh.vars : isObj(t.vars) ? [...inh.vars, t.vars] : (this.problem(locOf(t, 'vars', 'value'), "'vars' must be a mapping"), inh.vars);
     return {
@@ -408,6 +423,14 @@ class Loader {
 
   async finish(): Promise<void> {
     await Promise.all(this.pending);
+  }
+}
+
+/** Puts an outer condition before the tasks' own, inside blocks too. */
+function addWhen(tasks: Task[], when: unknown): void {
+  for (const t of tasks) {
+    t.when = [when, ...t.when];
+    if (t.kind === 'block') for (const part of [t.block, t.rescue, t.always]) addWhen(part, when);
   }
 }
 

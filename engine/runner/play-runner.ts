@@ -1,5 +1,6 @@
 // Runs plays with the linear strategy: a task finishes on every host (up to --forks at once)
 // before the next starts. Blocks, rescue/always, handlers, includes, tags and facts live here.
+import { resolve } from 'node:path';
 import { ConnectionError, ValidationError } from '../errors.js';
 import { Evaluator, stringify } from '../expressions.js';
 import { loadTasksFile } from '../playbook/load.js';
@@ -36,12 +37,8 @@ export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item:
 
 class PlayRunner {
   private notified = new Map<string, Set<string>>();
-  /** --start-at-task: tasks are skipped until this one is reached. */
-  private waitingFor: string | undefined;
 
-  constructor(private run: RunState, private play: Play) {
-    this.waitingFor = run.opts.startAtTask;
-  }
+  constructor(private run: RunState, private play: Play) {}
 
   private get reporter() {
     return this.run.opts.reporter;
@@ -75,7 +72,8 @@ class PlayRunner {
   private async loadVarsFiles(hosts: string[]): Promise<void> {
     for (const vf of this.play.varsFiles) {
       for (const h of hosts) {
-        const path = vf.path.includes('{{') ? stringify(this.run.scope(h).render(vf.path)) : vf.path;
+        // A templated name is only known now; like the others it is relative to the playbook.
+        const path = vf.path.includes('{{') ? resolve(this.play.baseDir, stringify(this.run.scope(h).render(vf.path))) : vf.path;
         const data = loadYamlStrict(path);
         if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
           throw new ValidationError([{ ...vf.loc, message: `vars file ${path} must hold a mapping` }]);
@@ -178,10 +176,7 @@ class PlayRunner {
         const file = stringify(ev.render(task.file));
         byFile.set(file, [...(byFile.get(file) ?? []), h]);
       } catch (e) {
-        this.reporter.outcome({ host: h, status: 'failed', message: (e as Error).message, durationMs: 0 });
-        this.run.host(h)!.stats.failed++;
-        this.run.host(h)!.failed = true;
-        failed.add(h);
+        this.failHost(h, e, failed);
       }
     }
     for (const [file, hs] of byFile) {
@@ -191,14 +186,32 @@ class PlayRunner {
     return failed;
   }
 
+  /** A host fails outside a module task (a condition or a file name that cannot be evaluated). */
+  private failHost(h: string, e: unknown, failed: Set<string>): void {
+    this.reporter.outcome({ host: h, status: 'failed', message: (e as Error).message, durationMs: 0 });
+    this.run.host(h)!.stats.failed++;
+    this.run.host(h)!.failed = true;
+    failed.add(h);
+  }
+
   private async runMeta(task: MetaTask, hosts: string[]): Promise<Set<string>> {
-    const live = hosts.filter((h) => this.run.scope(h, task.vars).test(task.when));
+    const failed = new Set<string>();
+    if (this.beforeStart(task)) return failed;
+    const live = hosts.filter((h) => {
+      try {
+        return this.run.scope(h, task.vars).test(task.when);
+      } catch (e) {
+        this.failHost(h, e, failed);
+        return false;
+      }
+    });
     switch (task.action) {
       case 'flush_handlers':
         await this.flushHandlers(live);
         break;
       case 'end_play':
-        for (const h of this.run.playHosts) this.run.host(h)!.ended = true;
+        // As in Ansible: the play ends for every host when the condition holds for one.
+        if (live.length) for (const h of this.run.playHosts) this.run.host(h)!.ended = true;
         break;
       case 'end_host':
         for (const h of live) this.run.host(h)!.ended = true;
@@ -209,15 +222,19 @@ class PlayRunner {
       case 'noop':
         break;
     }
-    return new Set();
+    return failed;
+  }
+
+  /** --start-at-task: true for every task (of any play) before the named one. */
+  private beforeStart(task: ModuleTask | MetaTask): boolean {
+    if (this.run.waitingFor === undefined) return false;
+    if (task.name !== this.run.waitingFor) return true;
+    this.run.waitingFor = undefined;
+    return false;
   }
 
   private selected(task: ModuleTask): boolean {
-    if (this.waitingFor !== undefined) {
-      if (task.name !== this.waitingFor) return false;
-      this.waitingFor = undefined;
-    }
-    return tagsSelect(task.tags, this.run.opts.tags);
+    return !this.beforeStart(task) && tagsSelect(task.tags, this.run.opts.tags);
   }
 
   private title(task: ModuleTask, hosts: string[]): string {

@@ -63,12 +63,16 @@ export class RunState {
   readonly pool: ConnectionPool;
   play?: Play;
   playHosts: string[] = [];
+  /** --start-at-task: the task name still awaited; tasks before it, in any play, are skipped. */
+  waitingFor: string | undefined;
   private groups: Record<string, string[]>;
   private hostvars: Record<string, unknown>;
 
   constructor(readonly opts: RunOptions, readonly playbookDir: string) {
+    this.waitingFor = opts.startAtTask;
     this.groups = opts.inventory.groupMembers();
-    this.hostvars = hostvarsObject((h) => (this.host(h, false) ? this.scope(h) : undefined));
+    // Every inventory host, whether or not a play has reached it yet, as in Ansible.
+    this.hostvars = hostvarsObject((h) => (this.host(h, false) || this.groups.all?.includes(h) ? this.scope(h) : undefined));
     this.pool = new ConnectionPool(opts.connection, (h) => this.scope(h));
   }
 

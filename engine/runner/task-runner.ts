@@ -75,7 +75,8 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     // As in Ansible, each item's result holds the item under the loop variable's name.
     const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar };
     const ev = run.scope(host, layers);
-    const label = task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
+    // no_log hides the items too (they may hold the secrets), shown as Ansible does: item=None.
+    const label = task.noLog ? 'None' : task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
     const t0 = Date.now();
     let whenOk: boolean;
     try {

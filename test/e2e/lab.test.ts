@@ -11,7 +11,7 @@ import { labCgroups } from '../../lab/cgroups.js';
 import {
   assertLabUp, labCut, labDown, labExec, labHeal, labIsUp, labReset, labStatus, labUp, reserveLab,
 } from '../../lab/commands.js';
-import { hostInitPid, runningPid } from '../../lab/hosts.js';
+import { hostInitPid, nspawnLeftovers, runningPid } from '../../lab/hosts.js';
 import { sshArgs } from '../../lab/keys.js';
 import { mountsUnder } from '../../lab/mounts.js';
 import { BASE_ROOT, KEY_FILE, KNOWN_HOSTS_FILE, STATE_DIR } from '../../lab/paths.js';
@@ -172,6 +172,8 @@ describe('lab (e2e, real hosts)', function () {
   it('down leaves nothing behind', async function () {
     this.timeout(60_000);
     const pids = DEFAULT_HOSTS.flatMap((h) => [runningPid(h), hostInitPid(h)]);
+    const nspawnFiles = DEFAULT_HOSTS.flatMap(nspawnLeftovers);
+    expect(nspawnFiles.filter((f) => existsSync(f)), 'files nspawn keeps while running').to.have.length(2 * DEFAULT_HOSTS.length);
     expect(pids.every((p) => p !== undefined && processAlive(p))).to.equal(true);
     await labDown();
     expect(pids.filter((p) => processAlive(p!)), 'recorded processes alive').to.deep.equal([]);
@@ -180,6 +182,7 @@ describe('lab (e2e, real hosts)', function () {
     // (a base build running in parallel mounts /proc in its temp dir base/.RELEASE.tmp)
     expect(mountsUnder(STATE_DIR).filter((m) => !m.startsWith(`${BASE_ROOT}/.`))).to.deep.equal([]);
     expect(labCgroups()).to.deep.equal([]);
+    expect(nspawnFiles.filter((f) => existsSync(f)), 'files nspawn left in /run').to.deep.equal([]);
     expect(await labIsUp()).to.equal(false);
     let refused: unknown;
     await assertLabUp().catch((e: unknown) => (refused = e));

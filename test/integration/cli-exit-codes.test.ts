@@ -83,7 +83,7 @@ describe('integration: command line exit codes and output', function () {
       ].join('\n'),
     );
     expect(r.stderr).to.include(
-      ["site.yml:7:7: unknown module 'file_lin'", '  7 |       file_lin: {path: /tmp/x, line: y}', '            ^', "  hint: did you mean 'file_line'?"].join('\n'),
+      ["site.yml:7:7: unknown module 'file_lin'", '  7 |       file_lin: {path: /tmp/x, line: y}', '            ^', "  hint: did you mean 'file_line'"].join('\n'),
     );
     expect(r.stderr).to.include(
       [
@@ -117,8 +117,9 @@ describe('integration: command line exit codes and output', function () {
       [['run', 'missing.yml', '-i', 'inventory.yml'], /playbook not found: missing.yml/],
       [['run'], /missing required argument 'playbook'/],
       [['run', 'site.yml', '-i', 'inventory.yml', '-e', 'not a mapping'], /--extra-vars: expected key=value pairs/],
+      [['run', 'site.yml', '-i', 'inventory.yml', '--start-at-task', 'nope'], /--start-at-task: no task named 'nope'/],
       [['nosuchcommand'], /unknown command 'nosuchcommand'/],
-      [['doc', 'file_lin'], /no module named 'file_lin' \(did you mean 'file_line'\?\)/],
+      [['doc', 'file_lin'], /no module named 'file_lin' \(did you mean 'file_line'( or '\w+')*\?\)/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args, { cwd: dir })));
     results.forEach((r, i) => {
@@ -171,6 +172,10 @@ all:
   vars:
     pw: ${secret}
   tasks:
+    - name: hidden items
+      debug: msg="{{ item.user }}"
+      loop: [{user: app, password: "{{ pw }}"}]
+      no_log: true
     - name: hidden failure
       shell: echo "the output holds {{ pw }}" >&2; exit 3
       no_log: true
@@ -190,6 +195,7 @@ all:
     expect(r.code, r.stdout + r.stderr).to.equal(2);
     const all = r.stdout + r.stderr;
     expect(all).not.to.include(secret);
+    expect(r.stdout).to.match(/TASK \[hidden items\][^\n]*\nok: \[h1\] => \(item=None\)/);
     expect(r.stdout).to.match(/TASK \[hidden failure\][^\n]*\nfatal: \[h1\]: FAILED! => the output has been hidden due to "no_log: true"\n\.\.\.ignoring/);
     expect(r.stdout).to.match(/TASK \[hidden debug\][^\n]*\nok: \[h1\]: the output has been hidden/);
     expect(r.stdout).to.include('password is ********');

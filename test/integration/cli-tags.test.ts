@@ -109,7 +109,7 @@ describe('integration: --start-at-task and --limit', function () {
   this.timeout(30_000);
   after(removePlaybookDirs);
 
-  it('--start-at-task skips the tasks before the named one', async () => {
+  it('--start-at-task skips every task before the named one, meta included, in every play', async () => {
     const dir = playbookDir({
       'inventory.yml': localInventory(['h1']),
       'site.yml': `
@@ -117,15 +117,27 @@ describe('integration: --start-at-task and --limit', function () {
   gather_facts: false
   tasks:
     - {name: one, record: {t: one}}
+    - meta: end_play
     - block:
         - {name: two, record: {t: two}}
         - {name: three, record: {t: three}}
     - {name: four, record: {t: four}}
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: five, record: {t: five}}
+    - {name: six, record: {t: six}}
 `,
     });
-    const r = await runInProcess(dir, 'site.yml', { startAtTask: 'three' });
-    expect(r.code, r.out).to.equal(0);
-    expect(seen(r.records, 'h1', 't')).to.deep.equal(['three', 'four']);
+    const from = async (startAtTask: string) => {
+      const r = await runInProcess(dir, 'site.yml', { startAtTask });
+      expect(r.code, r.out).to.equal(0);
+      return seen(r.records, 'h1', 't');
+    };
+    expect(await from('three')).to.deep.equal(['three', 'four', 'five', 'six']);
+    expect(await from('six')).to.deep.equal(['six']);
+    const err = await runInProcess(dir, 'site.yml', { startAtTask: 'seven' }).catch((e: Error) => e);
+    expect(String(err)).to.include("--start-at-task: no task named 'seven'");
   });
 
   it('--limit restricts every play to the matching hosts', async () => {

@@ -68,16 +68,16 @@ describe('integration: variables', function () {
   let dir: string;
   before(() => {
     dir = playbookDir({
-    'inventory.yml': INVENTORY,
-    'group_vars/child.yml': 'gv: group_vars-dir\n',
-    'host_vars/h1.yml': 'hv: host_vars-dir\n',
-    'site.yml': PLAYBOOK,
-    'vars.yml': 'f: vars_files\ng: vars_files\nz: vars_files\n',
-    'facts.yml': `
+      'inventory.yml': INVENTORY,
+      'group_vars/child.yml': 'gv: group_vars-dir\n',
+      'host_vars/h1.yml': 'hv: host_vars-dir\n',
+      'site.yml': PLAYBOOK,
+      'vars.yml': 'f: vars_files\ng: vars_files\nz: vars_files\n',
+      'facts.yml': `
 - hosts: all
   gather_facts: true
   tasks:
-    - record: {user: "{{ ansible_user_id }}", d: "{{ d }}"}
+    - record: {user: "{{ ansible_user_id }}"}
 `,
     });
   });
@@ -145,8 +145,8 @@ describe('integration: expressions', function () {
   let dir: string;
   before(() => {
     dir = playbookDir({
-    'inventory.yml': localInventory({ h1: { port: 5432, tags_list: ['a', 'b'] }, h2: { port: 5433 } }),
-    'site.yml': `
+      'inventory.yml': localInventory({ h1: { port: 5432, tags_list: ['a', 'b'] }, h2: { port: 5433 } }),
+      'site.yml': `
 - hosts: all
   gather_facts: false
   vars:
@@ -171,7 +171,13 @@ describe('integration: expressions', function () {
       record: {ran: true}
       when: port > 5432
 `,
-    'undefined.yml': `
+      'hostvars.yml': `
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - record: {h2_port: "{{ hostvars.h2.port }}", h2_in_play: "{{ ansible_play_hosts.includes('h2') }}"}
+`,
+      'undefined.yml': `
 - hosts: h1
   gather_facts: false
   tasks:
@@ -206,6 +212,12 @@ describe('integration: expressions', function () {
     expect(seen(r.records, 'h1', 'ran')).to.deep.equal([]);
     expect(seen(r.records, 'h2', 'ran')).to.deep.equal([true]);
     expect(recap(r.out, 'h1')).to.include({ ok: 1, skipped: 1 });
+  });
+
+  it('hostvars holds every inventory host, also those outside the play', async () => {
+    const r = await runInProcess(dir, 'hostvars.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.records[0]!.args).to.deep.equal({ h2_port: 5433, h2_in_play: false });
   });
 
   it('an undefined variable fails the host, naming the variable and the task', async () => {

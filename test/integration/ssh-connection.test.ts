@@ -173,6 +173,7 @@ describe('ssh connection (real sshd on 127.0.0.1)', function () {
       execFileSync('rm', ['-f', file]);
       expect(rec.sent.length).to.equal(3);
       for (const s of rec.sent) expect(s.command).to.not.include(becomeUser.password);
+      expect(rec.sent[0]!.stdin?.toString(), 'the password travels on stdin').to.equal(`${becomeUser.password}\n`);
     });
 
     it('fails with a wrong password, naming the host and not the password', async () => {

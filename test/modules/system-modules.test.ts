@@ -195,6 +195,10 @@ describe('system modules: refusals, errors and actions', () => {
         probeReply('@@tsplay@@ active', { init: 'systemd\n', active: 'LoadState=loaded\nActiveState=active\n', enabled: 'static\n' }),
       ]);
       expect(fixed.message).to.match(/is static on h1: systemctl cannot disable it/);
+      const generated = await refusal(service, { name: 'postgresql@15-main', enabled: false }, [
+        probeReply('@@tsplay@@ active', { init: 'systemd\n', active: 'LoadState=loaded\nActiveState=active\n', enabled: 'enabled-runtime\n' }),
+      ]);
+      expect(generated.message).to.match(/is enabled-runtime on h1: systemctl cannot disable it \(.*start\.conf\)$/);
     });
   });
 

@@ -3,10 +3,10 @@
 // ours to read and its pid ours to stop. Plus a login user whose sudo needs a password.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const SSHD = '/usr/sbin/sshd';
 /** The one address these tests may contact. */
@@ -146,27 +146,38 @@ async function stopChild(child: ChildProcess, dir: string): Promise<void> {
 export interface BecomeUser {
   user: string;
   password: string;
-  /** Removes the sudoers rule (the user itself stays, as a harmless system account). */
+  /** Removes this run's sudoers rule (the user itself stays, as a harmless system account). */
   cleanup(): void;
 }
 
-const SUDOERS = '/etc/sudoers.d/tsplaytest';
+const USER = 'tsplaytest';
+/** The user's password, kept root-only so that test runs going on at once agree on it. */
+const PASSWORD_FILE = join(homedir(), '.cache', 'tsplay', `${USER}-password`);
 
 /**
- * The user `tsplaytest` with a fresh password, allowed to sudo to root only with that password
- * and to `nobody` without one (so both kinds of rule are exercised).
+ * The user `tsplaytest`, allowed to sudo to root only with its password and to `nobody`
+ * without one (so both kinds of rule are exercised). Each run adds its own sudoers file, so
+ * one run's cleanup cannot pull the rule from under another.
  */
 export function ensureBecomeUser(): BecomeUser {
-  const user = 'tsplaytest';
   if (!existsSync('/usr/bin/sudo')) execFileSync('apt-get', ['install', '-y', 'sudo'], { stdio: 'ignore' });
+  let created = false;
   try {
-    execFileSync('id', [user], { stdio: 'ignore' });
+    execFileSync('id', [USER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'ignore' });
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', USER], { stdio: 'ignore' });
+    created = true;
   }
-  const password = `tsplay-${randomBytes(9).toString('base64url')}`;
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
-  const rule = `${user} ALL=(root) ALL\n${user} ALL=(nobody) NOPASSWD: ALL\n`;
+  let password = existsSync(PASSWORD_FILE) ? readFileSync(PASSWORD_FILE, 'utf8').trim() : '';
+  if (created || !password) {
+    password = `tsplay-${randomBytes(12).toString('base64url')}`;
+    mkdirSync(dirname(PASSWORD_FILE), { recursive: true, mode: 0o700 });
+    writeFileSync(`${PASSWORD_FILE}.${process.pid}`, `${password}\n`, { mode: 0o600 });
+    execFileSync('chpasswd', { input: `${USER}:${password}\n` });
+    renameSync(`${PASSWORD_FILE}.${process.pid}`, PASSWORD_FILE);
+  }
+
+  const rule = `${USER} ALL=(root) ALL\n${USER} ALL=(nobody) NOPASSWD: ALL\n`;
   // Checked by visudo before it goes live: a broken file in sudoers.d breaks all of sudo.
   const staging = mkdtempSync(join(tmpdir(), 'tsplay-sudoers-'));
   try {
@@ -175,6 +186,8 @@ export function ensureBecomeUser(): BecomeUser {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  writeFileSync(SUDOERS, rule, { mode: 0o440 });
-  return { user, password, cleanup: () => rmSync(SUDOERS, { force: true }) };
+  // sudo skips files in sudoers.d whose names hold a dot, so the pid joins with a dash.
+  const sudoers = `/etc/sudoers.d/${USER}-${process.pid}`;
+  writeFileSync(sudoers, rule, { mode: 0o440 });
+  return { user: USER, password, cleanup: () => rmSync(sudoers, { force: true }) };
 }

@@ -202,7 +202,11 @@ describe('file_line vs ansible lineinfile (byte-identical results)', function ()
       mkdirSync(join(dir, side));
       for (const [i, c] of cases.entries()) if (c.content !== null) writeFileSync(join(dir, side, `f${i}`), c.content);
     }
-    [ansible, tsplay] = await Promise.all([runAnsible(dir), runTsplay(dir)]);
+    // Both sides run at once; wait for both before failing so that cleanup finds ansible done.
+    const [a, t] = await Promise.allSettled([runAnsible(dir), runTsplay(dir)]);
+    if (a.status === 'rejected') throw a.reason;
+    if (t.status === 'rejected') throw t.reason;
+    [ansible, tsplay] = [a.value, t.value];
   });
 
   after(() => {

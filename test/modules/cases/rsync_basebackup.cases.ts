@@ -64,7 +64,7 @@ const cases: CaseFile = {
         message: /^would seed standby h1 from master \(10\.213\.0\.10:5432\): standby\.signal missing: not a standby — stop 15\/main, rsync \/var\/lib\/postgresql\/15\/main from the primary under pg_backup_start\/stop, write standby\.signal and primary_conninfo in postgresql\.auto\.conf; the standby is left stopped$/,
         applies: [
           /if pg_ctlcluster 15 main status >\/dev\/null 2>&1; then pg_ctlcluster 15 main stop; fi/,
-          /sudo -H -n -u postgres -- \/bin\/sh -c .*pg_backup_start\(.*tsplay base backup for h1.*, true\) AS start_lsn/,
+          /sudo -H -n -u postgres -- \/bin\/sh -c [\s\S]*pg_backup_start\(.*tsplay base backup for h1.*, true\) AS start_lsn/,
           /rsync -a --delete --delete-excluded --filter .*P \/pg_audit\.conf.* --exclude .*\/pg_wal\/\*.* --exclude .*\/postmaster\.\*/,
           /-e .*ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new/,
           /"\$TSPLAY_PGDATA\/" postgres@10\.213\.0\.11:\/var\/lib\/postgresql\/15\/main\//,

@@ -1,0 +1,110 @@
+// The cost of a run in round trips: a task that changes nothing costs ONE remote command per
+// host; facts cost one per host; controller-only modules cost none. Counted in-process by
+// wrapping every connection the runner opens.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { runCommand } from '../../engine/cli/run-command.js';
+import type { Connection, ExecOptions } from '../../engine/module-api.js';
+import { Registry } from '../../engine/module-registry.js';
+import type { RunSummary } from '../../engine/runner/play-runner.js';
+import { bundledModules } from '../../modules/index.js';
+import { localInventory, playbookDir, removePlaybookDirs } from '../support/cli.js';
+
+/** Counts remote commands per task title and host. */
+class Counter {
+  task = '';
+  readonly counts: Record<string, Record<string, number>> = {};
+
+  wrap(inner: Connection): Connection {
+    const self = this;
+    return {
+      host: inner.host,
+      get roundTrips() {
+        return inner.roundTrips;
+      },
+      exec(command: string, opts?: ExecOptions) {
+        const perHost = (self.counts[self.task] ??= {});
+        perHost[inner.host] = (perHost[inner.host] ?? 0) + 1;
+        return inner.exec(command, opts);
+      },
+      close: () => inner.close(),
+    };
+  }
+}
+
+async function countedRun(dir: string, playbook: string): Promise<{ code: number; counts: Counter['counts']; summary: RunSummary; out: string }> {
+  const counter = new Counter();
+  let out = '';
+  let summary: RunSummary | undefined;
+  const code = await runCommand(
+    new Registry(bundledModules),
+    join(dir, playbook),
+    { inventory: join(dir, 'inventory.yml'), tags: [], skipTags: [], extraVars: [], forks: 5, verbose: 0, modulePath: [], output: 'plain' },
+    {
+      write: (t) => {
+        out += t;
+        const m = /(?:TASK|RUNNING HANDLER) \[(.+?)\]/.exec(t);
+        if (m) counter.task = m[1]!;
+      },
+      wrapConnection: (c) => counter.wrap(c),
+      onSummary: (s) => (summary = s),
+    },
+  );
+  return { code, counts: counter.counts, summary: summary!, out };
+}
+
+const FIVE_TASKS = [1, 2, 3, 4, 5]
+  .map((i) => `    - name: line ${i}\n      file_line: {path: "{{ playbook_dir }}/{{ inventory_hostname }}.conf", regexp: "^key${i}=", line: "key${i}=value${i}"}`)
+  .join('\n');
+
+const CONTENT = [1, 2, 3, 4, 5].map((i) => `key${i}=value${i}\n`).join('');
+
+describe('integration: round trips', function () {
+  this.timeout(30_000);
+  after(removePlaybookDirs);
+
+  const play = (gather: boolean) => `- hosts: all\n  gather_facts: ${gather}\n  tasks:\n${FIVE_TASKS}\n`;
+  const perTask = (n: number) => Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`line ${i}`, { h1: n, h2: n }]));
+
+  it('2 hosts x 5 file_line tasks that change nothing: facts 1 + 1 per task per host', async () => {
+    const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(true), 'h1.conf': CONTENT, 'h2.conf': CONTENT });
+    const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal({ 'Gathering Facts': { h1: 1, h2: 1 }, ...perTask(1) });
+    expect(r.summary.roundTrips).to.deep.equal({ h1: 6, h2: 6 });
+    expect(r.out).not.to.include('changed:');
+  });
+
+  it('with gather_facts: false, exactly 5 per host', async () => {
+    const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(false), 'h1.conf': CONTENT, 'h2.conf': CONTENT });
+    const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal(perTask(1));
+    expect(r.summary.roundTrips).to.deep.equal({ h1: 5, h2: 5 });
+  });
+
+  it('a change costs check, write and the convergence re-check: 3', async () => {
+    const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(false), 'h1.conf': '', 'h2.conf': CONTENT });
+    const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal(Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`line ${i}`, { h1: 3, h2: 1 }])));
+  });
+
+  it('controller-only modules open no connection', async () => {
+    const dir = playbookDir({
+      'inventory.yml': localInventory(['h1', 'h2']),
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact: {x: 1}
+    - debug: msg="{{ x }}"
+    - assert: {that: "x === 1"}
+`,
+    });
+    const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal({});
+    expect(r.summary.roundTrips).to.deep.equal({});
+  });
+});

@@ -1,0 +1,66 @@
+#!/bin/sh
+# pgpool-II's failover_command on balancer. Managed by tsplay
+# (playbooks/failover.yml); changes here are overwritten.
+#
+# pgpool.conf: failover_command = '/etc/pgpool2/failover.sh %d %h %P %m %H'
+#   $1  %d  id of the node that went down
+#   $2  %h  its host
+#   $3  %P  id of the primary before the failure (-1 when there was none)
+#   $4  %m  id of the new main node: the live node with the lowest id (-1 when none is left)
+#   $5  %H  host of the new main node
+#
+# Only when the node that went down was the primary is the new main node (the hot standby)
+# promoted, over ssh as postgres with "pg_ctlcluster 15 main promote". A standby that goes down
+# needs nothing here: pgpool-II stops sending it queries. Every decision is logged to
+# /var/log/postgresql/pgpool-failover.log and to pgpool-II's log.
+
+failed_id=$1
+failed_host=$2
+old_primary_id=$3
+new_main_id=$4
+new_main_host=$5
+
+log_file='/var/log/postgresql/pgpool-failover.log'
+ssh_key='/var/lib/postgresql/.ssh/id_rsa'
+promote='pg_ctlcluster 15 main promote'
+
+log() {
+    line="$(date '+%Y-%m-%d %H:%M:%S') failover.sh[$$]: $*"
+    echo "$line" >&2
+    echo "$line" >>"$log_file" 2>/dev/null || :
+}
+
+log "node $failed_id ($failed_host) is down; the primary was node $old_primary_id; new main node: $new_main_id ($new_main_host)"
+
+if [ "$failed_id" != "$old_primary_id" ]; then
+    log "node $failed_id was not the primary: nothing to promote"
+    exit 0
+fi
+if [ -z "$new_main_host" ] || [ "$new_main_id" = "-1" ]; then
+    log "no live node is left to promote"
+    exit 1
+fi
+case $new_main_host in
+    *[!A-Za-z0-9._:-]*)
+        log "refusing the unexpected host name '$new_main_host'"
+        exit 1
+        ;;
+esac
+
+log "promoting node $new_main_id ($new_main_host): $promote"
+ssh_cmd="ssh -T -o BatchMode=yes -o ConnectTimeout=10 -i $ssh_key postgres@$new_main_host"
+if [ "$(id -u)" -eq 0 ]; then
+    # pgpool-II runs as postgres on Debian and Astra; run as root, ssh still has to use
+    # postgres's key and known_hosts.
+    output=$(su postgres -s /bin/sh -c "$ssh_cmd '$promote'" 2>&1)
+else
+    output=$($ssh_cmd "$promote" 2>&1)
+fi
+rc=$?
+
+if [ "$rc" -eq 0 ]; then
+    log "node $new_main_id ($new_main_host) promoted${output:+: $output}"
+else
+    log "promoting node $new_main_id ($new_main_host) failed (exit code $rc): $output"
+fi
+exit "$rc"
