@@ -80,7 +80,8 @@ function writeState(r: Made): void {
 
 function isOurSshd(pid: number, config: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(config);
+    // sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -e -f CONFIG [listener] …").
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(config);
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // `tsplay run PLAYBOOK -i INVENTORY`: load and validate everything, then run.
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, redact, UsageError } from '../errors.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadModuleDir, type Registry } from '../module-registry.js';
 import { loadPlaybook } from '../playbook/load.js';
@@ -97,7 +97,7 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
       },
       secrets,
       verbosity: flags.verbose,
-      log: flags.verbose > 0 ? (m) => write(`  ${m}\n`) : undefined,
+      log: flags.verbose > 0 ? (m) => write(`  ${redact(m, secrets.values)}\n`) : undefined,
     });
   } finally {
     await reporter.close();

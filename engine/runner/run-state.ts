@@ -48,6 +48,8 @@ export class HostState {
   varsFiles: Record<string, unknown> = {};
   failed = false;
   unreachable = false;
+  /** Changes predicted (not made) under --check so far. */
+  predictedChanges = 0;
   /** meta: end_host — out of the current play. */
   ended = false;
   stats: HostStats = emptyStats();

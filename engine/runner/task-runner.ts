@@ -82,10 +82,9 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     try {
       whenOk = ev.test(task.when);
     } catch (e) {
-      const o = failure(e, task);
-      report(run, task, host, t0, label, o, ev, true);
-      failed = o;
-      results.push({ ...o.result, ...itemKeys, failed: true });
+      const r = report(run, task, host, t0, label, failure(e, task), ev, true);
+      if (r.status === 'failed' && !failed) failed = { status: 'failed', result: r.result, message: String(r.result.msg ?? ''), predicted: false };
+      results.push({ ...r.result, ...itemKeys });
       continue;
     }
     if (!whenOk) {
@@ -94,12 +93,11 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
       continue;
     }
     ran = true;
-    const o = await executeWithRetries(run, task, host, ev, layers);
-    report(run, task, host, t0, label, o, ev, true);
-    results.push({ ...o.result, ...itemKeys });
-    if (o.status === 'changed') anyChanged = true;
-    if (o.status === 'failed' && !failed) failed = o;
-    if (o.status === 'unreachable') {
+    const r = report(run, task, host, t0, label, await executeWithRetries(run, task, host, ev, layers), ev, true);
+    results.push({ ...r.result, ...itemKeys });
+    if (r.status === 'changed') anyChanged = true;
+    if (r.status === 'failed' && !failed) failed = { status: 'failed', result: r.result, message: String(r.result.msg ?? ''), predicted: false };
+    if (r.status === 'unreachable') {
       unreachable = true;
       break;
     }
@@ -118,6 +116,19 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     if (task.register) state.hostFacts[task.register] = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
     return { status: 'skipped', changed: false, result: { skipped: true }, notify: false };
   }
+}
+
+/**
+ * In check mode, a task that fails after earlier tasks predicted changes on the host most
+ * likely depends on those changes (a package not installed yet, a file not written yet): it
+ * is reported as not checkable instead of failing the dry run.
+ */
+function dryRunView(run: RunState, host: string, o: ItemOutcome): ItemOutcome {
+  const state = run.host(host)!;
+  if (o.predicted) state.predictedChanges++;
+  if (!run.opts.checkMode || o.status !== 'failed' || state.predictedChanges === 0) return o;
+  const message = `not checkable before earlier changes are made: ${o.message ?? 'failed'}`;
+  return { ...o, status: 'skipped', message, result: { ...o.result, failed: false, skipped: true, msg: message } };
 }
 
 async function executeWithRetries(run: RunState, task: ModuleTask, host: string, ev: Evaluator, layers: Record<string, unknown>[]): Promise<ItemOutcome> {
@@ -187,10 +198,10 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
       vars,
       checkMode,
       baseDir: task.baseDir,
-      become: becomeOn ? { user: task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? String(vars.ansible_become_user ?? 'root'), password: becomePassword } : undefined,
+      become: becomeOn ? { user: stringify(ev.render(task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? vars.ansible_become_user ?? 'root')), password: becomePassword } : undefined,
       secrets: run.opts.secrets.values,
       connectionTo: (h) => run.pool.get(h),
-      log: (m) => run.opts.log?.(`${host}: ${m}`),
+      log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
       evaluate: (e) => ev.evaluate(e),
     });
     const check = await mod.check(ctx, args);
@@ -245,6 +256,7 @@ function report(
   ev: Evaluator | undefined,
   itemOnly = false,
 ): HostTaskResult {
+  o = dryRunView(run, host, o);
   const hidden = task.noLog;
   const ignored = o.status === 'failed' && task.ignoreErrors === true;
   const delegatedTo = task.delegateTo !== undefined && ev ? safe(() => stringify(ev.render(task.delegateTo))) : undefined;

@@ -142,7 +142,7 @@ describe('integration: plays, includes and meta', function () {
     expect(recap(r.out, 'h1')).to.include({ changed: 1 });
   });
 
-  it('become: a task runs as become_user', async function () {
+  it('become: a task runs as become_user (templated)', async function () {
     if (userInfo().username !== 'root') this.skip(); // becoming nobody without a password needs root
     const dir = playbookDir({
       'inventory.yml': localInventory(['h1']),
@@ -154,7 +154,8 @@ describe('integration: plays, includes and meta', function () {
     - command: id -un
       register: as_root
     - command: id -un
-      become_user: nobody
+      become_user: "{{ unprivileged }}"
+      vars: {unprivileged: nobody}
       register: as_nobody
     - command: id -un
       become: false

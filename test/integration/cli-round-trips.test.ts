@@ -90,6 +90,26 @@ describe('integration: round trips', function () {
     expect(r.counts).to.deep.equal(Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`line ${i}`, { h1: 3, h2: 1 }])));
   });
 
+  it('file, copy and template that change nothing cost one each too', async () => {
+    const dir = playbookDir({
+      'inventory.yml': localInventory(['h1', 'h2']),
+      'templates/t.ejs': 'host=<%- inventory_hostname %>\n',
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars: {d: "{{ playbook_dir }}/{{ inventory_hostname }}"}
+  tasks:
+    - {name: dir, file: {path: "{{ d }}", state: directory, mode: "0755"}}
+    - {name: copy, copy: {dest: "{{ d }}/c", content: "x\\n"}}
+    - {name: template, template: {src: t.ejs, dest: "{{ d }}/t"}}
+`,
+    });
+    expect((await countedRun(dir, 'site.yml')).code).to.equal(0);
+    const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal({ dir: { h1: 1, h2: 1 }, copy: { h1: 1, h2: 1 }, template: { h1: 1, h2: 1 } });
+  });
+
   it('controller-only modules open no connection', async () => {
     const dir = playbookDir({
       'inventory.yml': localInventory(['h1', 'h2']),

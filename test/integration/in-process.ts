@@ -3,7 +3,7 @@
 // so a test can see exactly which values (and types) the runner templated.
 import { join } from 'node:path';
 import { runCommand, type RunFlags, type RunHooks } from '../../engine/cli/run-command.js';
-import { defineModule } from '../../engine/module-api.js';
+import { defineModule, type ModuleDefinition } from '../../engine/module-api.js';
 import { Registry } from '../../engine/module-registry.js';
 import type { RunSummary } from '../../engine/runner/play-runner.js';
 import { bundledModules } from '../../modules/index.js';
@@ -38,9 +38,15 @@ export interface InProcessRun {
 }
 
 /** Runs PLAYBOOK (relative to dir) with dir/inventory.yml unless flags name another inventory. */
-export async function runInProcess(dir: string, playbook = 'site.yml', flags: Partial<RunFlags> = {}, hooks: RunHooks = {}): Promise<InProcessRun> {
+export async function runInProcess(
+  dir: string,
+  playbook = 'site.yml',
+  flags: Partial<RunFlags> = {},
+  hooks: RunHooks = {},
+  extraModules: ModuleDefinition[] = [],
+): Promise<InProcessRun> {
   const records: Recorded[] = [];
-  const registry = new Registry([...bundledModules, recordModule(records)]);
+  const registry = new Registry([...bundledModules, recordModule(records), ...extraModules]);
   let out = '';
   let summary: RunSummary | undefined;
   const code = await runCommand(

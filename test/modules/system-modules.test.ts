@@ -1,8 +1,11 @@
 // What the fixture harness cannot express for the system modules: refusals and clear errors,
 // actions (verify: false), and apt's bounded wait for the dpkg lock.
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { LocalConnection } from '../../engine/connection/local.js';
 import type { Change, ModuleDefinition } from '../../engine/module-api.js';
 import { validateArgs } from '../../engine/module-args.js';
+import { createModuleContext } from '../../engine/runner/module-context.js';
 import apt from '../../modules/apt.js';
 import authorizedKey from '../../modules/authorized_key.js';
 import hostname from '../../modules/hostname.js';
@@ -110,7 +113,7 @@ describe('system modules: refusals, errors and actions', () => {
   });
 
   describe('apt', () => {
-    const status = (sim: string): Reply => probeReply('@@tsplay@@ status', { status: '', provided: '\n', sim });
+    const status = (sim: string): Reply => probeReply('@@tsplay@@ pkgs', { pkgs: `@@apt status\n\n@@apt provided\n\n@@apt sim\n${sim}` });
 
     it('unknown package: a clear error naming it', async () => {
       const e = await refusal(apt, { name: ['postgresql', 'pgadmin3'] }, [status('E: Unable to locate package pgadmin3\n')]);
@@ -121,7 +124,7 @@ describe('system modules: refusals, errors and actions', () => {
 
     it('unknown package with update_cache: refresh the lists, then install', async () => {
       const { result } = await check(apt, { name: 'pgadmin3', update_cache: true }, [
-        probeReply('@@tsplay@@ status', { status: '', provided: '\n', sim: 'E: Unable to locate package pgadmin3\n', cache: '100\n0\n' }),
+        probeReply('@@tsplay@@ pkgs', { pkgs: '@@apt status\n\n@@apt provided\n\n@@apt sim\nE: Unable to locate package pgadmin3\n', cache: '100\n0\n' }),
       ]);
       expect(result.changed && result.description).to.match(/^update the package cache, then install pgadmin3/);
     });
@@ -146,6 +149,41 @@ describe('system modules: refusals, errors and actions', () => {
       const stuck = new FakeConnection('h1', [{ match: /apt-get/, code: 100, stderr: 'E: Could not get lock /var/lib/dpkg/lock-frontend\n' }]);
       const err = await runWithDpkgLock(fakeContext(stuck), 'apt-get -y install x', 0.01, 1).catch((e: Error) => e);
       expect(String(err)).to.match(/the dpkg lock was still held after 0\.01 s/);
+    });
+  });
+
+  describe("apt's probe on this machine (real sh, awk, dpkg-query and apt-get -s; read-only)", function () {
+    before(function () {
+      if (!existsSync('/usr/bin/dpkg-query') || !existsSync('/usr/bin/apt-get')) this.skip();
+    });
+    const local = async (raw: Record<string, unknown>) => {
+      const { args } = await validateArgs(apt, raw);
+      const ctx = createModuleContext({
+        host: 'local',
+        conn: new LocalConnection('local'),
+        vars: {},
+        checkMode: true,
+        baseDir: process.cwd(),
+        secrets: [],
+        connectionTo: async () => new LocalConnection('local'),
+        log: () => undefined,
+        evaluate: () => undefined,
+      });
+      return (apt as ModuleDefinition).check(ctx, args);
+    };
+
+    it('installed packages and a virtual name an installed package provides', async () => {
+      const installed = await local({ name: ['dpkg', 'coreutils'] });
+      expect(installed.changed ? installed.description : installed.reason).to.match(/^dpkg \S+, coreutils \S+ installed$/);
+      const virtual = await local({ name: 'awk' });
+      expect(virtual.changed ? virtual.description : virtual.reason).to.match(/^awk \(provided by \S+\) installed$/);
+    });
+
+    it('an unknown name fails clearly; absent on it is no change', async () => {
+      const err = await local({ name: ['dpkg', 'tsplay-no-such-package'] }).catch((e: Error) => e);
+      expect(String(err)).to.match(/apt: no package named tsplay-no-such-package in the package lists/);
+      const absent = await local({ name: 'tsplay-no-such-package', state: 'absent' });
+      expect(absent.changed ? absent.description : absent.reason).to.equal('tsplay-no-such-package not installed');
     });
   });
 

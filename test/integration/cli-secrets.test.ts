@@ -1,0 +1,58 @@
+// Secrets in real runs: a module's secret argument is masked wherever tsplay prints it (change
+// and failure messages, diffs, -v log lines), and no_log hides a task's messages and logs.
+import { expect } from 'chai';
+import { ModuleError } from '../../engine/errors.js';
+import { defineModule } from '../../engine/module-api.js';
+import { localInventory, playbookDir, removePlaybookDirs } from '../support/cli.js';
+import { runInProcess } from './in-process.js';
+
+const TOKEN = 'tok-3f9a-SECRET';
+
+/** A careless module: it puts its secret argument everywhere it can. */
+const leaky = defineModule<{ token: string; fail: boolean }>({
+  name: 'leaky',
+  summary: 'test module that leaks its secret',
+  schema: { type: 'object', additionalProperties: false, properties: { token: { type: 'string' }, fail: { type: 'boolean', default: false } } },
+  secrets: ['token'],
+  controllerOnly: true,
+  async check(ctx, a) {
+    ctx.log(`logging ${a.token}`);
+    if (a.fail) throw new ModuleError(`refused token ${a.token}`);
+    return { changed: true, description: `would store ${a.token}`, diffs: [{ path: '/etc/token', before: '', after: `${a.token}\n` }], verify: false };
+  },
+  async apply() {},
+});
+
+describe('integration: secrets', function () {
+  this.timeout(30_000);
+  after(removePlaybookDirs);
+
+  it('a secret argument is masked in messages, diffs and -v logs; no_log hides logs too', async () => {
+    const dir = playbookDir({
+      'inventory.yml': localInventory(['h1']),
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars: {secret: ${TOKEN}}
+  tasks:
+    - name: quiet
+      leaky: {token: "{{ secret }}"}
+      no_log: true
+    - name: change
+      leaky: {token: "{{ secret }}"}
+    - name: echo it
+      debug: msg="the token is {{ secret }}"
+    - name: failure
+      leaky: {token: "{{ secret }}", fail: true}
+`,
+    });
+    const r = await runInProcess(dir, 'site.yml', { verbose: 2, diff: true }, {}, [leaky]);
+    expect(r.code).to.equal(2);
+    expect(r.out).not.to.include(TOKEN);
+    expect(r.out.match(/logging \*{8}/g), r.out).to.have.length(2);
+    expect(r.out).to.match(/TASK \[change\][^\n]*\n {2}h1: logging \*{8}\nchanged: \[h1\]: would store \*{8}/);
+    expect(r.out).to.include('+********');
+    expect(r.out).to.include('the token is ********');
+    expect(r.out).to.include('FAILED! => refused token ********');
+  });
+});
