@@ -48,10 +48,11 @@ export function labSshRun(h: LabHost, command: string, input?: Buffer): Promise<
 }
 
 /**
- * The lab, up with the benchmark's release and reserved. A lab that another user has up with a
- * different release is not torn down: the benchmark refuses instead.
+ * The lab, up with the benchmark's release and reserved (and ready for Ansible's apt module when
+ * Ansible is to run). A lab that another user has up with a different release is not torn down:
+ * the benchmark refuses instead.
  */
-export async function benchLab(log: (s: string) => void): Promise<BenchLab> {
+export async function benchLab(log: (s: string) => void, o: { forAnsible: boolean }): Promise<BenchLab> {
   const status = await labStatus();
   if (status.up && status.release !== BENCH_RELEASE) {
     throw new Error(`the lab is up with ${status.release}; the benchmark needs ${BENCH_RELEASE} (run it when the lab is free: tsplay lab down)`);
@@ -61,7 +62,7 @@ export async function benchLab(log: (s: string) => void): Promise<BenchLab> {
     const up = await labUp({ release: BENCH_RELEASE, log });
     await assertLabUp();
     const hosts = up.hosts.map(({ name, address }) => ({ name, address }));
-    await ensurePythonApt(hosts, log);
+    if (o.forAnsible) await ensurePythonApt(hosts, log);
     return {
       release: BENCH_RELEASE,
       hosts,

@@ -17,6 +17,7 @@ import { baseDir, KNOWN_HOSTS_FILE } from './paths.js';
 import { assertRootOnLinux, ensureTools } from './prerequisites.js';
 import { exec, LabError, type RunResult } from './run.js';
 import { type LabRecord, readLab, writeFileAtomic, writeLab } from './state.js';
+import { ensureLabSecrets } from './secrets.js';
 import { teardownLab } from './teardown.js';
 
 export interface LabUpOptions {
@@ -105,6 +106,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
     for (const h of hosts) await addHostNetwork(h);
     await Promise.all(hosts.map((h) => startHost(h, release, authorizedKey)));
     await recordHostKeys(hosts);
+    ensureLabSecrets();
     writeLab({ release, hosts });
     log(`lab up (${release}) in ${seconds(started)}: ${hosts.map((h) => `${h.name} ${h.address}`).join(', ')}`);
     return labStatus();

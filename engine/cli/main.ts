@@ -86,7 +86,8 @@ function program(): Command {
     .option('--hosts <names>', 'comma list of host names', 'master,slave,balancer')
     .action(async (o: { release: string; hosts: string }) => {
       const { labUp } = await import('../../lab/commands.js');
-      await labUp({ release: o.release, hosts: o.hosts.split(',').filter(Boolean), log: (s) => process.stderr.write(s + '\n') });
+      const status = await labUp({ release: o.release, hosts: o.hosts.split(',').filter(Boolean), log: (s) => process.stderr.write(s + '\n') });
+      process.stdout.write(status.text + '\n');
     });
   lab.command('down').description('stop the lab and remove all it made').action(labAction((m) => m.labDown()));
   lab.command('status').description('hosts, addresses and health').action(labAction(async (m) => process.stdout.write((await m.labStatus()).text + '\n')));
