@@ -29,7 +29,7 @@ export interface BenchLab {
   /** Call before each run that contacts the lab's addresses. */
   assertUp(): Promise<void>;
   /** Lets other lab users (test suites that reset the hosts) go on. */
-  release(): void;
+  unreserve(): void;
 }
 
 /** Runs a command on a lab host over SSH with the lab's key and known_hosts. */
@@ -70,7 +70,7 @@ export async function benchLab(log: (s: string) => void, o: { forAnsible: boolea
       knownHostsFile: KNOWN_HOSTS_FILE,
       pgVersion: RELEASES[BENCH_RELEASE].postgres,
       assertUp: assertLabUp,
-      release: unreserve,
+      unreserve,
     };
   } catch (e) {
     unreserve();

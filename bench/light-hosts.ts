@@ -21,6 +21,7 @@ export const MAX_LIGHT_HOSTS = 200;
 const STATE_DIR = '/run/tsplay-bench';
 const STATE_FILE = join(STATE_DIR, 'light-hosts.json');
 const SSHD = '/usr/sbin/sshd';
+const ROOT_BASHRC = '/root/.bashrc';
 const START_TIMEOUT_MS = 15_000;
 
 export interface LightHost {
@@ -194,8 +195,14 @@ export async function startLightHosts(count: number, log: (s: string) => void = 
     for (const h of hosts) {
       const config = join(dir, `${h.name}_sshd_config`);
       writeFileSync(config, sshdConfig(dir, h, authorized));
-      // `ip netns exec` execs sshd in place, so the pid is sshd's; -D keeps it ours to stop.
-      const child = spawn('ip', ['netns', 'exec', h.namespace, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // `ip netns exec` runs sh in a mount namespace of its own, and sh execs sshd in place: the
+      // pid is sshd's, and -D keeps it ours to stop. bash reads ~/.bashrc for every command sshd
+      // runs; root's here may hold a developer's setup (pyenv init: about 0.1 s a command), which
+      // no managed server has, so the hosts' sessions see an empty one.
+      const hide = existsSync(ROOT_BASHRC) ? `mount --bind /dev/null ${ROOT_BASHRC} && ` : '';
+      const child = spawn('ip', ['netns', 'exec', h.namespace, 'sh', '-c', `${hide}exec ${SSHD} -D -e -f "$0"`, config], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let errors = '';
       child.stderr!.on('data', (b: Buffer) => (errors = (errors + b.toString('utf8')).slice(-2000)));
       child.once('exit', (code) => code && log(`sshd of ${h.name} exited ${code}: ${errors.trim()}`));

@@ -93,6 +93,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
   const hosts = allocateAddresses(opts.hosts ?? DEFAULT_HOSTS);
   await ensureTools(log);
   return withLock('lab', log, async () => {
+    ensureLabSecrets();
     const current = readLab();
     if (current && sameLab(current, release, hosts)) {
       const status = await keepRunningLab(current, log);
@@ -106,7 +107,6 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
     for (const h of hosts) await addHostNetwork(h);
     await Promise.all(hosts.map((h) => startHost(h, release, authorizedKey)));
     await recordHostKeys(hosts);
-    ensureLabSecrets();
     writeLab({ release, hosts });
     log(`lab up (${release}) in ${seconds(started)}: ${hosts.map((h) => `${h.name} ${h.address}`).join(', ')}`);
     return labStatus();

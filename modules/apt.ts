@@ -37,7 +37,7 @@ const PACKAGE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
 const STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const APT_OPTS = `-o DPkg::Lock::Timeout=${LOCK_WAIT_SECONDS} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`;
 
-export function packageNames(name: string | string[] | undefined): string[] {
+function packageNames(name: string | string[] | undefined): string[] {
   const list = (Array.isArray(name) ? name : name === undefined ? [] : [name])
     .flatMap((n) => String(n).split(','))
     .map((n) => n.trim())

@@ -16,7 +16,7 @@ interface Plan {
   commands: string[];
 }
 
-export interface ClusterLine {
+interface ClusterLine {
   version: string;
   cluster: string;
   port: number;
@@ -29,7 +29,7 @@ export interface ClusterLine {
 }
 
 /** Parses `pg_lsclusters --no-header`: "15 main 5432 online,recovery postgres /var/lib/… /var/log/…". */
-export function parseLsclusters(out: string): ClusterLine[] {
+function parseLsclusters(out: string): ClusterLine[] {
   return out
     .split('\n')
     .map((l) => l.trim().split(/\s+/))

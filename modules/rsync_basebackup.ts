@@ -71,7 +71,8 @@ function probeScript(a: Args, s: Settings): string {
   const d = quote(s.data);
   const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
   const receiver = `printf '%s\\n' 'SELECT status || chr(32) || coalesce(conninfo, chr(32)) FROM pg_stat_wal_receiver;' | ${psqlCommand({ db: 'postgres', port: a.port })} -At`;
-  return sections({
+  // cd /: psql as postgres in root's working directory warns that it cannot change into it.
+  return 'cd /\n' + sections({
     version: `cat -- ${d}/PG_VERSION`,
     signal: s.v >= 12 ? `test -e ${d}/standby.signal` : `test -e ${d}/recovery.conf`,
     conf: `cat -- ${d}/${s.v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf'}`,
@@ -81,6 +82,9 @@ function probeScript(a: Args, s: Settings): string {
     pgpass: a.replication_password === undefined ? 'true' : `cat -- "$(getent passwd ${PG_USER} | cut -d: -f6)/.pgpass" 2>/dev/null || true`,
   });
 }
+
+/** pg_stat_wal_receiver.status at the start of the probe's output line. */
+const RECEIVER_STATUS = /^(streaming|starting|waiting|restarting|stopping|stopped|catchup) /m;
 
 /** Why the standby needs seeding ([] when it is a standby of this primary). */
 function problems(a: Args, s: Settings, p: Record<string, { out: string; rc: number }>): string[] {
@@ -98,8 +102,7 @@ function problems(a: Args, s: Settings, p: Record<string, { out: string; rc: num
   if (Number(ci.port ?? 5432) !== a.port) out.push(`primary_conninfo port is ${ci.port ?? 5432}, not ${a.port}`);
   if ((ci.user ?? PG_USER) !== a.replication_user) out.push(`primary_conninfo user is ${ci.user ?? PG_USER}, not ${a.replication_user}`);
   if (out.length === 0 && p.running?.rc === 0) {
-    const line = (p.receiver?.out ?? '').trim().split('\n')[0] ?? '';
-    const status = line.split(' ')[0] || 'none';
+    const status = RECEIVER_STATUS.exec(p.receiver?.out ?? '')?.[1] ?? 'none';
     if (status !== 'streaming') out.push(`the standby runs but does not stream (WAL receiver: ${status})`);
   }
   return out;
@@ -143,7 +146,7 @@ export default defineModule<Args, Plan>({
     'standby cluster (pg_ctlcluster), then on primary_host runs ONE psql session as postgres that ' +
     'starts a base backup, rsyncs the data directory over SSH to ssh_user@standby_address (the ' +
     'postgres key mesh must exist: ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new) with ' +
-    '--delete, leaving out pg_wal/pg_xlog, pg_log, pg_replslot, postmaster.* and the keep files, and ' +
+    '--delete and --checksum, leaving out pg_wal/pg_xlog, pg_log, pg_replslot, postmaster.* and the keep files, and ' +
     'stops the backup. 9.6 uses the exclusive pg_start_backup/pg_stop_backup (an exit trap stops it ' +
     'after a failure); 10–14 the non-exclusive ones and 15+ pg_backup_start/pg_backup_stop, whose ' +
     'backup label is written as backup_label on the standby. Then the standby gets recovery.conf ' +

@@ -27,7 +27,7 @@ interface Plan {
   fixPublic: boolean;
 }
 
-export interface KeyInfo {
+interface KeyInfo {
   public_key: string;
   fingerprint: string;
   type: string;
@@ -36,7 +36,7 @@ export interface KeyInfo {
 }
 
 /** Parses `cat KEY.pub` and `ssh-keygen -l -f KEY.pub` ("3072 SHA256:… comment (RSA)"). */
-export function parseKeyInfo(pub: string, fingerprintLine: string): KeyInfo | undefined {
+function parseKeyInfo(pub: string, fingerprintLine: string): KeyInfo | undefined {
   const f = pub.trim().split(/\s+/);
   const m = /^(\d+) (\S+) (.*?) ?\(([A-Z0-9-]+)\)$/.exec(fingerprintLine.trim());
   if (f.length < 2 || !m) return undefined;

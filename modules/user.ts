@@ -41,7 +41,7 @@ function parsePasswd(line: string): Passwd | undefined {
   return { uid: Number(f[2]), gid: Number(f[3]), comment: f[4]!, home: f[5]!, shell: f[6]! };
 }
 
-export function groupList(groups: string | string[] | undefined): string[] | undefined {
+function groupList(groups: string | string[] | undefined): string[] | undefined {
   if (groups === undefined) return undefined;
   const list = (Array.isArray(groups) ? groups : groups.split(',')).map((g) => String(g).trim()).filter(Boolean);
   return [...new Set(list)];

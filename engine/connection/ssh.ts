@@ -59,7 +59,7 @@ export class SshConnection implements Connection {
       }
     }
     try {
-      await ssh.connect({
+      const connecting = ssh.connect({
         host: s.address,
         port: s.port,
         username: s.user,
@@ -74,6 +74,11 @@ export class SshConnection implements Connection {
           return verdict.ok;
         },
       });
+      // Nagle's algorithm would hold back each small packet sent right after another (the exec
+      // request's EOF, the handshake's messages) until the server's delayed ACK: about 40 ms per
+      // command. node-ssh has created its ssh2 client synchronously, so this covers the handshake.
+      ssh.connection?.setNoDelay(true);
+      await connecting;
     } catch (e) {
       this.client = undefined;
       throw new ConnectionError(s.name, describeSshFailure(e as Error, s, keyRefusal));

@@ -17,7 +17,7 @@ export function isInstalled(s: DpkgStatus | undefined): boolean {
   return s !== undefined && INSTALLED.has(s.state);
 }
 
-export function isUnfinished(s: DpkgStatus | undefined): boolean {
+function isUnfinished(s: DpkgStatus | undefined): boolean {
   return s !== undefined && UNFINISHED.has(s.state);
 }
 

@@ -41,13 +41,15 @@ export function rsyncExcludes(version: number, keep: string[]): string[] {
 
 /**
  * rsync with --delete and --delete-excluded, so that stale files of the standby go (its old WAL
- * included), while the keep files are protected on the receiving side.
+ * included), while the keep files are protected on the receiving side. --checksum: rsync's quick
+ * check (same size and mtime second) would keep the standby's own global/pg_control and data
+ * files when both clusters were written in the same second — a standby of another system.
  */
 export function rsyncCommand(spec: BaseBackupSpec, sourceVar: string): string {
   const filters = spec.keep.flatMap((k) => ['--filter', `P /${k.replace(/^\/+/, '')}`]);
   const excludes = rsyncExcludes(spec.version, spec.keep).flatMap((e) => ['--exclude', e]);
   const ssh = 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10';
-  return `${cmd('rsync', '-a', '--delete', '--delete-excluded', ...filters, ...excludes, '-e', ssh)} "$${sourceVar}/" ${quote(spec.destination)}`;
+  return `${cmd('rsync', '-a', '--checksum', '--delete', '--delete-excluded', ...filters, ...excludes, '-e', ssh)} "$${sourceVar}/" ${quote(spec.destination)}`;
 }
 
 /** The psql session: start, copy, stop (and print the label for 10+). */
@@ -86,6 +88,8 @@ export function primaryScript(spec: BaseBackupSpec): string {
       ? `if [ -e "$T/started" ] && [ ! -e "$T/stopped" ]; then echo 'SELECT pg_stop_backup();' | ${psql} >/dev/null && echo 'the exclusive backup was stopped after the failure' >&2; fi; `
       : '';
   return [
+    // psql as postgres in root's working directory would warn that it cannot change into it.
+    'cd /',
     'T=$(mktemp -d) || exit 1',
     'export T',
     `trap '${exclusiveCleanup.replace(/'/g, `'\\''`)}rm -rf "$T"' EXIT`,

@@ -65,7 +65,7 @@ const cases: CaseFile = {
         applies: [
           /if pg_ctlcluster 15 main status >\/dev\/null 2>&1; then pg_ctlcluster 15 main stop; fi/,
           /sudo -H -n -u postgres -- \/bin\/sh -c [\s\S]*pg_backup_start\(.*tsplay base backup for h1.*, true\) AS start_lsn/,
-          /rsync -a --delete --delete-excluded --filter .*P \/pg_audit\.conf.* --exclude .*\/pg_wal\/\*.* --exclude .*\/postmaster\.\*/,
+          /rsync -a --checksum --delete --delete-excluded --filter .*P \/pg_audit\.conf.* --exclude .*\/pg_wal\/\*.* --exclude .*\/postmaster\.\*/,
           /-e .*ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new/,
           /"\$TSPLAY_PGDATA\/" postgres@10\.213\.0\.11:\/var\/lib\/postgresql\/15\/main\//,
           /SELECT labelfile FROM pg_backup_stop\(true\);/,
@@ -80,6 +80,12 @@ const cases: CaseFile = {
       args: { ...args, application_name: 'slave' },
       before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: RECEIVER })],
       expect: { changed: false, message: /^standby streams from master \(10\.213\.0\.10:5432 as postgres; standby\.signal and primary_conninfo in place\)$/ },
+    },
+    {
+      name: "psql's warning about root's working directory does not hide the streaming status",
+      args,
+      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: 'could not change directory to "/root": Permission denied\n' + RECEIVER })],
+      expect: { changed: false, message: /^standby streams from master/ },
     },
     {
       name: 'configured and stopped: no change, it streams once started',

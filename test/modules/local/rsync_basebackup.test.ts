@@ -4,7 +4,7 @@
 // failed copy leaves no backup running.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { primaryScript } from '../../../modules/lib/base-backup.js';
@@ -47,7 +47,7 @@ describe('rsync_basebackup primary script (local cluster, local rsync)', functio
     expect(sessions.stdout.trim()).to.equal('0');
   });
 
-  it('copies the data directory, returns the backup label, deletes stale files and keeps the keep files', () => {
+  it('copies the data directory (content compared, not size and mtime), returns the label, deletes stale files, keeps the keep files', () => {
     const data = join(pg.dir, 'data');
     writeFileSync(join(data, 'pg_audit.conf'), 'primary audit\n');
     mkdirSync(join(dest, 'pg_wal'), { recursive: true });
@@ -56,6 +56,10 @@ describe('rsync_basebackup primary script (local cluster, local rsync)', functio
     writeFileSync(join(dest, 'stale_file'), 'x');
     writeFileSync(join(dest, 'postmaster.pid'), '1\n');
     writeFileSync(join(dest, 'standby.signal'), '');
+    // Same size and mtime as the primary's file, other content: rsync's quick check would keep it.
+    writeFileSync(join(dest, 'PG_VERSION'), `${String(pg.version).replace(/./g, '9')}\n`);
+    const primaryVersion = statSync(join(data, 'PG_VERSION'));
+    utimesSync(join(dest, 'PG_VERSION'), primaryVersion.atime, primaryVersion.mtime);
     spawnSync('chown', ['-R', 'postgres:postgres', dest]);
 
     const r = asPostgres(primaryScript(spec(`${dest}/`)));
