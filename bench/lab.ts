@@ -1,13 +1,15 @@
 // The lab hosts for the benchmark: brought up (or reused) and reserved so that another test
-// suite does not reset them while we measure, and given python3-apt, which Ansible's apt module
-// needs on the host (the lab's offline apt cache does not carry it, so the controller's own
-// Debian packages are copied over; both are bookworm).
+// suite does not reset them while we measure, and made ready for Ansible: python3 (the hosts are
+// agentless targets without it; the lab's offline apt cache carries it) and python3-apt for
+// Ansible's apt module (not in that cache: the controller's own Debian packages are copied over;
+// both are bookworm).
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type LabHost } from '../lab/addresses.js';
 import { RELEASES, type Release } from '../lab/base-image.js';
+import { labCgroups } from '../lab/cgroups.js';
 import { assertLabUp, labStatus, labUp, reserveLab } from '../lab/commands.js';
 import { sshArgs } from '../lab/keys.js';
 import { KNOWN_HOSTS_FILE } from '../lab/paths.js';
@@ -26,6 +28,8 @@ export interface BenchLab {
   inventoryFile: string;
   knownHostsFile: string;
   pgVersion: string;
+  /** CPU time the hosts have used so far (their cgroups' cpu.stat), in ms; undefined without cgroup2. */
+  hostsCpuMs(): number | undefined;
   /** Call before each run that contacts the lab's addresses. */
   assertUp(): Promise<void>;
   /** Lets other lab users (test suites that reset the hosts) go on. */
@@ -69,6 +73,7 @@ export async function benchLab(log: (s: string) => void, o: { forAnsible: boolea
       inventoryFile: join(REPO, 'inventory', 'lab.yml'),
       knownHostsFile: KNOWN_HOSTS_FILE,
       pgVersion: RELEASES[BENCH_RELEASE].postgres,
+      hostsCpuMs,
       assertUp: assertLabUp,
       unreserve,
     };
@@ -76,6 +81,12 @@ export async function benchLab(log: (s: string) => void, o: { forAnsible: boolea
     unreserve();
     throw e;
   }
+}
+
+function hostsCpuMs(): number | undefined {
+  const stats = labCgroups().map((d) => join(d, 'cpu.stat')).filter((f) => existsSync(f));
+  if (!stats.length) return undefined;
+  return stats.reduce((sum, f) => sum + Number(/^usage_usec (\d+)/m.exec(readFileSync(f, 'utf8'))?.[1] ?? 0), 0) / 1000;
 }
 
 function controllerCodename(): string | undefined {
@@ -92,7 +103,7 @@ async function pythonAptDebs(log: (s: string) => void): Promise<string[]> {
   return have().map((f) => join(DEB_CACHE, f));
 }
 
-/** Installs python3-apt on the hosts that lack it. */
+/** Installs python3 and python3-apt on the hosts that lack them. */
 async function ensurePythonApt(hosts: LabHost[], log: (s: string) => void): Promise<void> {
   const missing: LabHost[] = [];
   for (const h of hosts) if ((await labSshRun(h, 'python3 -c "import apt_pkg"')).code !== 0) missing.push(h);
@@ -102,11 +113,12 @@ async function ensurePythonApt(hosts: LabHost[], log: (s: string) => void): Prom
   for (const h of missing) {
     for (const deb of debs) {
       const name = deb.split('/').pop()!;
-      const r = await labSshRun(h, `mkdir -p /tmp/tsplay-bench-debs && cat > /tmp/tsplay-bench-debs/${name}`, readFileSync(deb));
+      const r = await labSshRun(h, `cat > /var/cache/apt/archives/${name}`, readFileSync(deb));
       if (r.code !== 0) throw new Error(`${h.name}: cannot copy ${name}: ${r.stderr}`);
     }
-    const r = await labSshRun(h, 'dpkg -i /tmp/tsplay-bench-debs/*.deb; rc=$?; rm -rf /tmp/tsplay-bench-debs; exit $rc');
-    if (r.code !== 0) throw new Error(`${h.name}: dpkg -i python3-apt failed:\n${r.stdout}\n${r.stderr}`);
-    log(`${h.name}: python3-apt installed (for Ansible's apt module)`);
+    // Every package is in the host's apt cache now (python3 from the lab's base): no download.
+    const r = await labSshRun(h, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-download python3 python3-apt');
+    if (r.code !== 0) throw new Error(`${h.name}: cannot install python3 and python3-apt:\n${r.stdout}\n${r.stderr}`);
+    log(`${h.name}: python3 and python3-apt installed (for Ansible)`);
   }
 }

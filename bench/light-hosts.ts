@@ -3,7 +3,7 @@
 // SSH hosts at little cost. Every host shares the machine's file system, so workloads give each
 // host its own paths. Everything made here is recorded in a state file so that a run killed
 // half-way is cleaned up by the next one (its sshd stopped by recorded pid only).
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,11 @@ export interface LightHosts {
   knownHostsFile: string;
   /** An inventory (Ansible YAML) of the hosts, as root with the key and known_hosts above. */
   inventoryFile: string;
+  /**
+   * CPU time the hosts' sshd and everything they ran have used so far, in ms (the listeners'
+   * reaped children; a connection's share counts once it has closed).
+   */
+  cpuMs(): number;
   /** Fails unless every namespace and sshd made here still exists (check before contacting). */
   assertUp(): void;
   stop(): Promise<void>;
@@ -99,18 +104,27 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 
 /** Stops recorded sshds (by pid), removes namespaces (their veth pairs go with them), bridge, files. */
 async function removeAll(r: Made | undefined): Promise<void> {
-  if (r) {
-    for (const { pid, config } of r.sshd) if (isOurSshd(pid, config)) process.kill(pid, 'SIGTERM');
-    for (const { pid, config } of r.sshd) {
-      if (isOurSshd(pid, config) && !(await waitGone(pid, 2000)) && isOurSshd(pid, config)) process.kill(pid, 'SIGKILL');
-    }
-    const present = r.namespaces.filter((ns) => existsSync(`/run/netns/${ns}`));
-    if (present.length) await ipBatch(present.map((ns) => `netns delete ${ns}`), { force: true });
-    rmSync(r.dir, { recursive: true, force: true });
+  if (!r) return;
+  for (const { pid, config } of r.sshd) if (isOurSshd(pid, config)) process.kill(pid, 'SIGTERM');
+  for (const { pid, config } of r.sshd) {
+    if (isOurSshd(pid, config) && !(await waitGone(pid, 2000)) && isOurSshd(pid, config)) process.kill(pid, 'SIGKILL');
   }
+  const present = r.namespaces.filter((ns) => existsSync(`/run/netns/${ns}`));
+  if (present.length) await ipBatch(present.map((ns) => `netns delete ${ns}`), { force: true });
+  // The state is written before the bridge is made: a recorded run may have made it.
   if (existsSync(`/sys/class/net/${BENCH_BRIDGE}`)) await ip(['link', 'delete', BENCH_BRIDGE]);
+  rmSync(r.dir, { recursive: true, force: true });
   rmSync(STATE_FILE, { force: true });
 }
+
+/** cutime + cstime of a process: the CPU time of its children that it has waited for. */
+function childrenCpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+}
+
+let ticks: number | undefined;
+const clockTicks = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()));
 
 async function keygen(file: string, comment: string): Promise<string> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
@@ -167,6 +181,12 @@ export async function startLightHosts(count: number, log: (s: string) => void = 
     address: SUBNET_PREFIX + (FIRST_OCTET + k + 1),
     namespace: namespaceOf(k + 1),
   }));
+  // Someone else's (a lab host named bN has the namespace tsplay-bN): never ours to remove.
+  const taken = hosts.find((h) => existsSync(`/run/netns/${h.namespace}`));
+  if (taken || existsSync(`/sys/class/net/${BENCH_BRIDGE}`)) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`light hosts: ${taken ? `the network namespace ${taken.namespace}` : `the bridge ${BENCH_BRIDGE}`} exists and is not the benchmark's`);
+  }
   const made: Made = { dir, namespaces: hosts.map((h) => h.namespace), sshd: [] };
   writeState(made);
   const children: ChildProcess[] = [];
@@ -228,6 +248,7 @@ export async function startLightHosts(count: number, log: (s: string) => void = 
       keyFile,
       knownHostsFile,
       inventoryFile,
+      cpuMs: () => made.sshd.reduce((sum, { pid }) => sum + childrenCpuTicks(pid), 0) * (1000 / clockTicks()),
       assertUp() {
         const missing = hosts.find((h, k) => !existsSync(`/run/netns/${h.namespace}`) || children[k]!.exitCode !== null);
         if (stopped || missing) throw new Error(`light host ${missing?.name ?? ''} is not up: refusing to contact its address`);

@@ -1,5 +1,6 @@
-// Measuring processes: wall time from spawn to exit, and peak memory (the child's maxRSS as
-// wait4 reports it, read through GNU time), plus medians and a description of the machine.
+// Measuring processes: wall time from spawn to exit, and peak memory and CPU time (the child's
+// maxRSS and user + system time, its waited-for children included, as wait4 reports them, read
+// through GNU time), plus medians and a description of the machine.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -9,6 +10,8 @@ export interface Measured {
   wallMs: number;
   /** Peak resident memory of the process (and any children it waited for), in KiB. */
   maxRssKb?: number;
+  /** User + system CPU time of the process and the children it waited for, in ms. */
+  cpuMs?: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -17,8 +20,8 @@ export interface Measured {
 export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Read the peak RSS through /usr/bin/time. */
-  rss?: boolean;
+  /** Read the peak RSS and CPU time through /usr/bin/time. */
+  usage?: boolean;
   timeoutMs?: number;
 }
 
@@ -26,12 +29,12 @@ const GNU_TIME = '/usr/bin/time';
 
 /** Runs a command to its end; resolves whatever its exit code (a timeout rejects). */
 export async function timed(command: string, args: string[], o: SpawnOptions = {}): Promise<Measured> {
-  let rssDir: string | undefined;
+  let usageDir: string | undefined;
   let argv = [command, ...args];
-  if (o.rss) {
-    if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is needed to read peak memory (apt-get install time)`);
-    rssDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-rss-'));
-    argv = [GNU_TIME, '-f', '%M', '-o', join(rssDir, 'rss'), ...argv];
+  if (o.usage) {
+    if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is needed to read peak memory and CPU time (apt-get install time)`);
+    usageDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-usage-'));
+    argv = [GNU_TIME, '-f', '%M %U %S', '-o', join(usageDir, 'usage'), ...argv];
   }
   try {
     const started = process.hrtime.bigint();
@@ -52,10 +55,12 @@ export async function timed(command: string, args: string[], o: SpawnOptions = {
       });
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const maxRssKb = rssDir ? Number(readFileSync(join(rssDir, 'rss'), 'utf8').trim().split('\n').pop()) : undefined;
-    return { wallMs, maxRssKb, ...r };
+    if (!usageDir) return { wallMs, ...r };
+    // The last line (GNU time puts "Command exited with non-zero status N" before it).
+    const [rss, user, system] = readFileSync(join(usageDir, 'usage'), 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    return { wallMs, maxRssKb: rss, cpuMs: (user! + system!) * 1000, ...r };
   } finally {
-    if (rssDir) rmSync(rssDir, { recursive: true, force: true });
+    if (usageDir) rmSync(usageDir, { recursive: true, force: true });
   }
 }
 

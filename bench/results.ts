@@ -49,7 +49,7 @@ export function meets(m: Metric): boolean | undefined {
 export function parsePrevious(markdown: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of markdown.split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
     // | `key` | measure | value | …
     const key = /^`([\w.-]+)`$/.exec(cells[1] ?? '')?.[1];
     const value = Number.parseFloat(cells[3] ?? '');
@@ -93,7 +93,7 @@ export function renderResults(r: Report): string {
   const rows = r.comparisons.map((c) => {
     const met = c.met === undefined ? '' : c.met ? 'yes' : '**NO**';
     const prev = c.previous === undefined ? '' : formatValue({ value: c.previous, unit: c.metric.unit });
-    return `| \`${c.metric.key}\` | ${c.metric.label} | ${formatValue(c.metric)} | ${targetText(c.metric)} | ${met} | ${prev} | ${changeText(c)} |`;
+    return `| \`${c.metric.key}\` | ${c.metric.label.replace(/\|/g, '\\|')} | ${formatValue(c.metric)} | ${targetText(c.metric)} | ${met} | ${prev} | ${changeText(c)} |`;
   });
   return [
     '# tsplay benchmark results',

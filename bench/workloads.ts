@@ -98,8 +98,9 @@ export interface MixedOptions {
 }
 
 /**
- * (b): ten tasks of the site playbook's kinds: apt present, two templates, three line edits,
- * three ufw rules (the firewall section's ports; ufw stays disabled) and the cluster running.
+ * (b): ten tasks of the site playbook's kinds: apt present, three line edits (the first creates
+ * the folder the templates go to), two templates, three ufw rules (the firewall section's ports;
+ * ufw stays disabled) and the cluster running.
  */
 export function mixedWorkload(dir: string, o: MixedOptions): Workload {
   const vars = {
@@ -129,15 +130,15 @@ export function mixedWorkload(dir: string, o: MixedOptions): Workload {
   );
   const tsplayTasks = [
     apt('apt'),
-    ...templates('template', 'ejs'),
     ...lineTasks('file_line', 3, '{{ bench_dir }}/lines.conf'),
+    ...templates('template', 'ejs'),
     ...tsplayUfw,
     '    - name: cluster running\n      pg_ctlcluster: { version: "{{ pg_version }}", cluster: main, state: started }',
   ];
   const ansibleTasks = [
     apt('ansible.builtin.apt'),
-    ...templates('ansible.builtin.template', 'j2'),
     ...lineTasks('ansible.builtin.lineinfile', 3, '{{ bench_dir }}/lines.conf'),
+    ...templates('ansible.builtin.template', 'j2'),
     ...ansibleUfw,
     // pg_ctlcluster's unit: on a systemd host `pg_ctlcluster V main start` is this unit's start.
     '    - name: cluster running\n      ansible.builtin.systemd: { name: "postgresql@{{ pg_version }}-main", state: started }',

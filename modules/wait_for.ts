@@ -70,16 +70,18 @@ function condition(a: WaitForArgs): { setup: string; test: string; done: string;
 export function waitScript(a: WaitForArgs): { script: string; done: string; notDone: string } {
   const { setup, test, done, notDone } = condition(a);
   const script = [
-    'start=$(date +%s%N)',
+    // Milliseconds since the epoch (GNU date).
+    'ms() { echo $(( $(date +%s%N) / 1000000 )); }',
+    'start=$(ms)',
     setup,
     `sleep ${a.delay}`,
-    `deadline=$(( $(date +%s) + ${Math.ceil(a.timeout)} ))`,
+    `deadline=$(( $(ms) + ${Math.round(a.timeout * 1000)} ))`,
     'while :; do',
     `  if ${test}; then r=ok; break; fi`,
-    '  if [ "$(date +%s)" -ge "$deadline" ]; then r=timeout; break; fi',
+    '  if [ "$(ms)" -ge "$deadline" ]; then r=timeout; break; fi',
     `  sleep ${a.sleep}`,
     'done',
-    'echo "$r $(( ($(date +%s%N) - start) / 1000000 ))"',
+    'echo "$r $(( $(ms) - start ))"',
   ]
     .filter(Boolean)
     .join('\n');
