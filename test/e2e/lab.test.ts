@@ -39,16 +39,17 @@ describe('lab address plan and inventory', () => {
 
   it('inventory/lab.yml names the lab hosts, addresses, key and known_hosts', () => {
     const inv = parse(readFileSync(inventoryFile, 'utf8')) as {
-      all: { vars: Record<string, unknown>; children: Record<string, { hosts: Record<string, { ansible_host: string }> }> };
+      all: { vars: Record<string, unknown>; children: { lab: { children: Record<string, { hosts: Record<string, { ansible_host: string }> }> } } };
     };
+    const groups = inv.all.children.lab.children;
     expect(inv.all.vars).to.deep.include({
       ansible_user: 'root',
       ansible_ssh_private_key_file: KEY_FILE,
       ansible_ssh_known_hosts_file: KNOWN_HOSTS_FILE,
     });
-    expect(Object.keys(inv.all.children)).to.deep.equal(DEFAULT_HOSTS);
+    expect(Object.keys(groups)).to.deep.equal(DEFAULT_HOSTS);
     for (const h of [master, slave, balancer]) {
-      expect(inv.all.children[h.name]!.hosts, h.name).to.deep.equal({ [h.name]: { ansible_host: h.address } });
+      expect(groups[h.name]!.hosts, h.name).to.deep.equal({ [h.name]: { ansible_host: h.address } });
     }
   });
 });
