@@ -26,18 +26,44 @@ const GLOBALS = new Set([
 
 const compiled = new Map<string, (scope: object) => unknown>();
 
-function compile(expr: string): (scope: object) => unknown {
+/** Compiles an expression once; a syntax error is thrown as JavaScript's own SyntaxError. */
+function compileRaw(expr: string): (scope: object) => unknown {
   let fn = compiled.get(expr);
   if (!fn) {
-    try {
-      // Function bodies are sloppy-mode, so `with` is allowed: identifiers resolve through the scope proxy.
-      fn = new Function('__scope', `with (__scope) { return (${expr}\n); }`) as (scope: object) => unknown;
-    } catch (e) {
-      throw new ExpressionError(`invalid expression '${expr}': ${(e as Error).message}`);
-    }
+    // Function bodies are sloppy-mode, so `with` is allowed: identifiers resolve through the scope proxy.
+    fn = new Function('__scope', `with (__scope) { return (${expr}\n); }`) as (scope: object) => unknown;
     compiled.set(expr, fn);
   }
   return fn;
+}
+
+function compile(expr: string): (scope: object) => unknown {
+  try {
+    return compileRaw(expr);
+  } catch (e) {
+    throw new ExpressionError(`invalid expression '${expr}': ${(e as Error).message}`);
+  }
+}
+
+/** Why an expression does not compile, or undefined when it does (validation before a run). */
+export function syntaxError(expr: string): string | undefined {
+  try {
+    compileRaw(expr.trim());
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The syntax errors of every `{{ expr }}` inside a value (deeply). */
+export function templateSyntaxErrors(value: unknown): string[] {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return [];
+    return [...value.matchAll(TEMPLATE)].map((m) => syntaxError(m[1]!)).filter((e): e is string => e !== undefined);
+  }
+  if (Array.isArray(value)) return value.flatMap(templateSyntaxErrors);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(templateSyntaxErrors);
+  return [];
 }
 
 const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;

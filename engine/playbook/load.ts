@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceProblem } from '../errors.js';
 import { ValidationError } from '../errors.js';
-import { hasTemplate } from '../expressions.js';
+import { hasTemplate, syntaxError, templateSyntaxErrors } from '../expressions.js';
 import type { ModuleDefinition } from '../module-api.js';
 import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
 import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
@@ -26,6 +26,8 @@ const TASK_KEYS = new Set([
   'notify', 'tags', 'delegate_to', 'run_once', 'become', 'become_user', 'check_mode', 'no_log', 'vars', 'args',
   'listen', 'until', 'retries', 'delay', 'block', 'rescue', 'always', 'environment',
 ]);
+
+const EXPRESSION_HINT = 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"';
 
 const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts'];
 
@@ -308,6 +310,7 @@ class Loader {
     }
     const args = this.args(t, action, mod);
     const loopKey = 'loop' in t ? 'loop' : 'with_items' in t ? 'with_items' : undefined;
+    if (loopKey) this.checkTemplates(t, loopKey, t[loopKey], `'${loopKey}'`);
     const lc = t.loop_control;
     if (lc !== undefined && !isObj(lc)) this.problem(locOf(t, 'loop_control', 'value'), "'loop_control' must be a mapping");
     const lco = isObj(lc) ? lc : {};
@@ -347,12 +350,14 @@ class Loader {
     for (const e of list) {
       if (typeof e !== 'string') continue;
       const expr = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(e)?.[1] ?? e;
-      try {
-        new Function('__scope', `with (__scope) { return (${expr}\n); }`);
-      } catch (err) {
-        this.problem(locOf(t, key, 'value'), `invalid expression in '${key}': ${(err as Error).message}`, 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"');
-      }
+      const err = syntaxError(expr);
+      if (err) this.problem(locOf(t, key, 'value'), `invalid expression in '${key}': ${err}`, EXPRESSION_HINT);
     }
+  }
+
+  /** `{{ }}` templates in a task's arguments and loop compile now, not halfway through a run. */
+  private checkTemplates(owner: Obj, key: string, value: unknown, what: string): void {
+    for (const err of templateSyntaxErrors(value)) this.problem(locOf(owner, key, 'value'), `invalid expression in ${what}: ${err}`, EXPRESSION_HINT);
   }
 
   private args(t: Obj, action: string, mod: ModuleDefinition): Record<string, unknown> {
@@ -371,6 +376,8 @@ class Loader {
       return args;
     }
     const keyLoc = (k: string) => (isObj(raw) && k in raw ? locOf(raw, k) : locOf(t, action, 'value'));
+    if (isObj(raw)) for (const [k, v] of Object.entries(raw)) this.checkTemplates(raw, k, v, `argument '${k}'`);
+    else this.checkTemplates(t, action, raw, `the arguments of '${action}'`);
     this.pending.push(
       validateArgs(mod, args, (k) => hasTemplate(args[k])).then(({ problems }) => {
         for (const p of problems) this.problem(p.key ? keyLoc(p.key) : locOf(t, action), p.message, p.hint);

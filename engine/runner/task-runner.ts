@@ -143,7 +143,9 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
     } catch (e) {
       return failure(e, task);
     }
-    if (done || attempt > task.retries || o.status === 'unreachable') {
+    // A dry run does not wait for a state that only the predicted changes would bring about.
+    const waitsForPrediction = run.opts.checkMode && run.host(host)!.predictedChanges > 0;
+    if (done || attempt > task.retries || o.status === 'unreachable' || waitsForPrediction) {
       if (!done && o.status !== 'unreachable') return { ...o, status: 'failed', message: `gave up after ${attempt} attempts: ${o.message ?? `until (${String(task.until)}) is still false`}` };
       return o;
     }

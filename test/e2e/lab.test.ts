@@ -17,6 +17,7 @@ import { mountsUnder } from '../../lab/mounts.js';
 import { BASE_ROOT, KEY_FILE, KNOWN_HOSTS_FILE, STATE_DIR } from '../../lab/paths.js';
 import { processAlive } from '../../lab/processes.js';
 import { exec, type RunResult } from '../../lab/run.js';
+import { requireRootOrSkip } from '../support/root.js';
 
 const inventoryFile = fileURLToPath(new URL('../../../inventory/lab.yml', import.meta.url));
 const [master, slave, balancer] = allocateAddresses(DEFAULT_HOSTS) as [LabHost, LabHost, LabHost];
@@ -70,11 +71,7 @@ describe('lab (e2e, real hosts)', function () {
 
   before(async function () {
     this.timeout(300_000);
-    if (process.getuid?.() !== 0) {
-      if (process.env.CI === 'true') throw new Error('lab e2e tests need root, and CI runs as root: this run is not root');
-      console.log('\n  ' + '*'.repeat(60) + '\n  ***  SKIPPED: lab e2e tests need root  ***\n  ' + '*'.repeat(60) + '\n');
-      this.skip();
-    }
+    requireRootOrSkip(this, 'lab e2e tests');
     const log = (s: string) => console.log(`      lab: ${s}`);
     unreserve = await reserveLab(log);
     await labUp({ log });

@@ -4,84 +4,18 @@
 // master and read on the standby (postgresql_query), a write refused by the standby, and
 // wait_for/command on the hosts. Root only (the lab needs it).
 import { expect } from 'chai';
-import { SshConnection } from '../../engine/connection/ssh.js';
 import { ModuleError } from '../../engine/errors.js';
-import type { ApplyResult, Change, CheckResult, ExecOptions, ExecResult, ModuleDefinition } from '../../engine/module-api.js';
-import { validateArgs } from '../../engine/module-args.js';
-import { createModuleContext } from '../../engine/runner/module-context.js';
-import { allocateAddresses, DEFAULT_HOSTS, type LabHost } from '../../lab/addresses.js';
-import { RELEASES } from '../../lab/base-image.js';
-import { assertLabUp, labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
-import { KEY_FILE, KNOWN_HOSTS_FILE } from '../../lab/paths.js';
+import type { ApplyResult } from '../../engine/module-api.js';
+import type { LabHost } from '../../lab/addresses.js';
 import command from '../../modules/command.js';
 import postgresqlQuery from '../../modules/postgresql_query.js';
 import postgresqlUser from '../../modules/postgresql_user.js';
 import rsyncBasebackup from '../../modules/rsync_basebackup.js';
 import waitFor from '../../modules/wait_for.js';
+import { freshLab, hosts, said, sentCommands, sh, task } from '../support/lab-modules.js';
 
-const hosts = Object.fromEntries(allocateAddresses(DEFAULT_HOSTS).map((h) => [h.name, h])) as Record<'master' | 'slave' | 'balancer', LabHost>;
 const PASSWORD = 'Lab-Pg p4ss:word';
 
-/** An SSH connection that records what it sends, to prove what never reaches a command line. */
-class RecordingSsh extends SshConnection {
-  readonly sent: string[] = [];
-  override exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
-    this.sent.push(command);
-    return super.exec(command, opts);
-  }
-}
-
-const connections = new Map<string, RecordingSsh>();
-
-async function connection(h: LabHost): Promise<RecordingSsh> {
-  await assertLabUp();
-  let c = connections.get(h.name);
-  if (!c) {
-    c = new RecordingSsh({ name: h.name, address: h.address, port: 22, user: 'root', privateKeyFile: KEY_FILE, knownHostsFile: KNOWN_HOSTS_FILE, hostKeyPolicy: 'strict' });
-    connections.set(h.name, c);
-  }
-  return c;
-}
-
-async function sh(h: LabHost, cmd: string): Promise<string> {
-  const r = await (await connection(h)).exec(cmd);
-  if (r.code !== 0) throw new Error(`${h.name}: ${cmd}: exit ${r.code}\n${r.stderr}`);
-  return r.stdout;
-}
-
-interface Run {
-  check: CheckResult;
-  applied?: ApplyResult | void;
-  verify?: CheckResult;
-  checkTrips: number;
-}
-
-/** One task as the runner runs it: check, and unless in check mode, apply and re-check. */
-async function task(h: LabHost, mod: ModuleDefinition, raw: Record<string, unknown>, checkMode = false): Promise<Run> {
-  const { args, problems } = await validateArgs(mod, raw);
-  if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
-  const conn = await connection(h);
-  const ctx = createModuleContext({
-    host: h.name,
-    conn,
-    vars: { inventory_hostname: h.name, ansible_host: h.address },
-    checkMode,
-    baseDir: process.cwd(),
-    secrets: [],
-    connectionTo: async (name) => connection(hosts[name as keyof typeof hosts]),
-    log: () => undefined,
-    evaluate: () => undefined,
-  });
-  const before = conn.roundTrips;
-  const check = await mod.check(ctx, args);
-  const checkTrips = conn.roundTrips - before;
-  if (!check.changed || checkMode) return { check, checkTrips };
-  const applied = await mod.apply(ctx, args, check as Change);
-  const verify = check.verify === false ? undefined : await mod.check(ctx, args);
-  return { check, applied, verify, checkTrips };
-}
-
-const said = (r: CheckResult) => (r.changed ? r.description : r.reason);
 
 async function rows(h: LabHost, query: string): Promise<Record<string, string | null>[]> {
   const r = await task(h, postgresqlQuery, { query });
@@ -108,28 +42,17 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boo
 }
 
 describe('PostgreSQL modules on lab hosts (e2e)', function () {
-  let unreserve: (() => void) | undefined;
+  let done: (() => Promise<void>) | undefined;
   let pg = '15';
   const { master, slave } = hosts;
 
   before(async function () {
     this.timeout(600_000);
-    if (process.getuid?.() !== 0) {
-      if (process.env.CI === 'true') throw new Error('PostgreSQL module e2e tests need root, and CI runs as root: this run is not root');
-      console.log('\n  ' + '*'.repeat(70) + '\n  ***  SKIPPED: PostgreSQL module e2e tests need root (the lab)  ***\n  ' + '*'.repeat(70) + '\n');
-      this.skip();
-    }
-    const log = (s: string) => console.log(`      lab: ${s}`);
-    unreserve = await reserveLab(log);
-    await labUp({ log });
-    await labReset(); // fresh hosts
-    pg = RELEASES[(await labStatus()).release!].postgres;
+    ({ pg, done } = await freshLab(this, 'PostgreSQL module e2e tests'));
   });
 
   after(async () => {
-    for (const c of connections.values()) await c.close();
-    connections.clear();
-    unreserve?.();
+    await done?.();
   });
 
   it('installs PostgreSQL on master and slave (offline apt) and sets up the postgres key mesh', async function () {
@@ -166,7 +89,7 @@ describe('PostgreSQL modules on lab hosts (e2e)', function () {
     const second = await task(master, postgresqlUser, args);
     expect(said(second.check)).to.match(/password matches the stored scram-sha-256 verifier/);
     expect((await rows(master, "SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' AS scram FROM pg_authid WHERE rolname = 'postgres'"))[0]).to.deep.equal({ scram: 't' });
-    for (const c of connections.values()) for (const s of c.sent) expect(s).to.not.include('p4ss');
+    for (const s of sentCommands()) expect(s).to.not.include('p4ss');
   });
 
   it('rsync_basebackup seeds a streaming standby: change, then no change', async function () {
@@ -210,7 +133,7 @@ describe('PostgreSQL modules on lab hosts (e2e)', function () {
     expect(again.check.changed, said(again.check)).to.equal(false);
     expect(said(again.check)).to.match(/^standby streams from master/);
     expect(again.checkTrips).to.equal(1);
-    for (const c of connections.values()) for (const s of c.sent) expect(s).to.not.include('p4ss');
+    for (const s of sentCommands()) expect(s).to.not.include('p4ss');
   });
 
   it("postgresql_query: the manual's VPN_proto on the master, read on the standby, a write refused there", async function () {

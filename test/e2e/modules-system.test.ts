@@ -3,14 +3,10 @@
 // nothing left to do, and a second run with no change. Root only (the lab needs it).
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import type { ApplyResult, Change, CheckResult, ModuleDefinition } from '../../engine/module-api.js';
-import { validateArgs } from '../../engine/module-args.js';
+import type { ApplyResult, Change, ModuleDefinition } from '../../engine/module-api.js';
 import { SshConnection } from '../../engine/connection/ssh.js';
-import { createModuleContext } from '../../engine/runner/module-context.js';
-import { allocateAddresses, DEFAULT_HOSTS, type LabHost } from '../../lab/addresses.js';
-import { RELEASES } from '../../lab/base-image.js';
-import { assertLabUp, labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
 import { KEY_FILE, KNOWN_HOSTS_FILE } from '../../lab/paths.js';
+import type { LabHost } from '../../lab/addresses.js';
 import apt from '../../modules/apt.js';
 import authorizedKey from '../../modules/authorized_key.js';
 import hostname from '../../modules/hostname.js';
@@ -20,62 +16,8 @@ import setfacl from '../../modules/setfacl.js';
 import sshKeypair from '../../modules/ssh_keypair.js';
 import ufw from '../../modules/ufw.js';
 import user from '../../modules/user.js';
+import { freshLab, hosts, type Run, said, sh, task } from '../support/lab-modules.js';
 
-const hosts = Object.fromEntries(allocateAddresses(DEFAULT_HOSTS).map((h) => [h.name, h])) as Record<'master' | 'slave' | 'balancer', LabHost>;
-const connections = new Map<string, SshConnection>();
-
-async function connection(h: LabHost): Promise<SshConnection> {
-  await assertLabUp();
-  let c = connections.get(h.name);
-  if (!c) {
-    c = new SshConnection({ name: h.name, address: h.address, port: 22, user: 'root', privateKeyFile: KEY_FILE, knownHostsFile: KNOWN_HOSTS_FILE, hostKeyPolicy: 'strict' });
-    connections.set(h.name, c);
-  }
-  return c;
-}
-
-/** A shell command on a lab host, for setting up and for looking at the result. */
-async function sh(h: LabHost, command: string): Promise<string> {
-  const r = await (await connection(h)).exec(command);
-  if (r.code !== 0) throw new Error(`${h.name}: ${command}: exit ${r.code}\n${r.stderr}`);
-  return r.stdout;
-}
-
-interface Run {
-  check: CheckResult;
-  applied?: ApplyResult | void;
-  /** The runner's re-check after apply. */
-  verify?: CheckResult;
-  /** Round trips of the check alone. */
-  checkTrips: number;
-}
-
-/** One task as the runner runs it: check, and unless in check mode, apply and re-check. */
-async function task(h: LabHost, mod: ModuleDefinition, raw: Record<string, unknown>, checkMode = false): Promise<Run> {
-  const { args, problems } = await validateArgs(mod, raw);
-  if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
-  const conn = await connection(h);
-  const ctx = createModuleContext({
-    host: h.name,
-    conn,
-    vars: { inventory_hostname: h.name, ansible_host: h.address, ansible_port: 22 },
-    checkMode,
-    baseDir: process.cwd(),
-    secrets: [],
-    connectionTo: async (name) => connection(hosts[name as keyof typeof hosts]),
-    log: () => undefined,
-    evaluate: () => undefined,
-  });
-  const before = conn.roundTrips;
-  const check = await mod.check(ctx, args);
-  const checkTrips = conn.roundTrips - before;
-  if (!check.changed || checkMode) return { check, checkTrips };
-  const applied = await mod.apply(ctx, args, check as Change);
-  const verify = check.verify === false ? undefined : await mod.check(ctx, args);
-  return { check, applied, verify, checkTrips };
-}
-
-const said = (r: CheckResult) => (r.changed ? r.description : r.reason);
 
 /**
  * The contract for a change: check mode reports it in one round trip and `probe` shows the host
@@ -97,27 +39,16 @@ async function converge(h: LabHost, mod: ModuleDefinition, args: Record<string, 
 }
 
 describe('system modules on lab hosts (e2e)', function () {
-  let unreserve: (() => void) | undefined;
+  let done: (() => Promise<void>) | undefined;
   let pg = '15';
 
   before(async function () {
     this.timeout(600_000);
-    if (process.getuid?.() !== 0) {
-      if (process.env.CI === 'true') throw new Error('system module e2e tests need root, and CI runs as root: this run is not root');
-      console.log('\n  ' + '*'.repeat(66) + '\n  ***  SKIPPED: system module e2e tests need root (the lab)  ***\n  ' + '*'.repeat(66) + '\n');
-      this.skip();
-    }
-    const log = (s: string) => console.log(`      lab: ${s}`);
-    unreserve = await reserveLab(log);
-    await labUp({ log });
-    await labReset(); // fresh hosts: no earlier firewall, users or keys
-    pg = RELEASES[(await labStatus()).release!].postgres;
+    ({ pg, done } = await freshLab(this, 'system module e2e tests'));
   });
 
   after(async () => {
-    for (const c of connections.values()) await c.close();
-    connections.clear();
-    unreserve?.();
+    await done?.();
   });
 
   it('apt: installs ufw (check mode lists it, installs nothing), then no change; unknown names fail clearly', async function () {

@@ -1,6 +1,7 @@
 // SshConnection against a real OpenSSH server on 127.0.0.1: one TCP connection per host,
 // channel queueing, stdin, exit codes, become through sudo, and every refusal's message.
 import { expect } from 'chai';
+import { requireRootOrSkip } from '../support/root.js';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { type SshSettings, SshConnection } from '../../engine/connection/ssh.js'
 import { ConnectionError } from '../../engine/errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../../engine/module-api.js';
 import { createModuleContext } from '../../engine/runner/module-context.js';
-import { type BecomeUser, type TestSshd, closedPort, ensureBecomeUser, LOOPBACK, requireRoot, startSshd } from '../support/sshd.js';
+import { type BecomeUser, type TestSshd, closedPort, ensureBecomeUser, LOOPBACK, startSshd } from '../support/sshd.js';
 
 /** Passes commands through to a real connection and keeps what was sent. */
 class RecordingConnection implements Connection {
@@ -39,7 +40,7 @@ describe('ssh connection (real sshd on 127.0.0.1)', function () {
   const open: SshConnection[] = [];
 
   before(async function () {
-    requireRoot(this);
+    requireRootOrSkip(this, 'SSH integration tests (they run sshd and create a test user)');
     becomeUser = ensureBecomeUser();
     sshd = await startSshd();
   });

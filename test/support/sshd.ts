@@ -27,18 +27,6 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-/**
- * Skips the calling suite, loudly, when not root (sshd and useradd need it); under CI=true a
- * missing prerequisite fails instead, so that a CI run cannot pass by skipping.
- */
-export function requireRoot(ctx: Mocha.Context): void {
-  if (process.getuid?.() === 0) return;
-  const message = 'SSH INTEGRATION TESTS NEED ROOT (to run sshd and create a test user)';
-  if (process.env.CI === 'true') throw new Error(`${message}; failing because CI=true`);
-  console.warn(`\n  !!!!! SKIPPED: ${message} !!!!!\n`);
-  ctx.skip();
-}
-
 function keygen(file: string, comment: string): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
 }

@@ -98,6 +98,15 @@ describe('playbook loading and validation', () => {
     );
   });
 
+  it('reports a {{ expression }} that does not compile, in arguments and loops, before any run', async () => {
+    const dir = playbookDir({ 'site.yml': play('    - file_line: {path: "/x/{{ a.join(\'\\n\') }}", line: x}\n      loop: "{{ [1, 2 }}"\n') });
+    const err = await problemsOf(join(dir, 'site.yml'));
+    expect(err.problems.map((p) => `${p.line}:${p.col} ${p.message.replace(/:.*/, '')}`)).to.deep.equal([
+      "3:25 invalid expression in argument 'path'",
+      "4:13 invalid expression in 'loop'",
+    ]);
+  });
+
   it("names Ansible's spelling of a module and accepts fully qualified names", async () => {
     const dir = playbookDir({ 'site.yml': play('    - lineinfile: {path: /x}\n    - ansible.builtin.file_line: {path: /x}\n') });
     const err = await problemsOf(join(dir, 'site.yml'));
