@@ -6,8 +6,8 @@ import { ModuleError } from '../engine/errors.js';
 import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
 import { quote, sections, splitSections } from '../engine/shell.js';
 import { resolveControllerFile } from './lib/controller-files.js';
-import { attrSchema, followed, formatMode } from './lib/file-attrs.js';
-import { type ContentPlan, applyContent, planContent } from './lib/managed-file.js';
+import { followed, formatMode } from './lib/file-attrs.js';
+import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
 import { parseReadFile, readFileScript } from './lib/remote-file.js';
 
 interface Args {
@@ -76,10 +76,7 @@ export default defineModule<Args, ContentPlan>({
       dest: { type: 'string', description: 'Path on the host (a directory, or ending in /, receives src by its name).' },
       content: { type: 'string', description: 'The exact content of the file (instead of src).' },
       src: { type: 'string', description: 'File on the controller (relative to files/).' },
-      ...attrSchema,
-      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
-      validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
-      force: { type: 'boolean', default: true, description: 'false: only create the file when it does not exist.' },
+      ...contentSchema,
     },
   },
   examples: [

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ModuleError } from '../engine/errors.js';
 import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
 import { resolveControllerFile } from './lib/controller-files.js';
-import { attrSchema } from './lib/file-attrs.js';
-import { type ContentPlan, applyContent, planContent } from './lib/managed-file.js';
+import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
 import { readRemoteFile } from './lib/remote-file.js';
 
 interface Args {
@@ -77,10 +76,7 @@ export default defineModule<Args, ContentPlan>({
     properties: {
       src: { type: 'string', description: 'EJS template on the controller (relative to templates/).' },
       dest: { type: 'string', description: 'Path of the file on the host.' },
-      ...attrSchema,
-      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
-      validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
-      force: { type: 'boolean', default: true, description: 'false: only create the file when it does not exist.' },
+      ...contentSchema,
     },
   },
   examples: [

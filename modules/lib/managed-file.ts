@@ -3,8 +3,16 @@
 import { ModuleError } from '../../engine/errors.js';
 import type { ApplyResult, CheckResult, ModuleContext } from '../../engine/module-api.js';
 import { quote } from '../../engine/shell.js';
-import { type ResolvedAttrs, type WantedAttrs, applyAttrsScript, attrChanges, followed, resolveAttrs } from './file-attrs.js';
+import { type ResolvedAttrs, type WantedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './file-attrs.js';
 import { type RemoteFile, checkValidate, diffText } from './remote-file.js';
+
+/** The schema properties of a module that manages a whole file's content (copy, template). */
+export const contentSchema = {
+  ...attrSchema,
+  backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
+  validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
+  force: { type: 'boolean', default: true, description: 'false: only create the file when it does not exist.' },
+};
 
 export interface ContentPlan {
   path: string;
