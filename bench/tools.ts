@@ -69,6 +69,19 @@ export async function ansibleVersion(): Promise<string | undefined> {
   }
 }
 
+/**
+ * Whether ansible-doc knows the module. `ansible-doc NAME` exits 0 with only a warning for a module
+ * it cannot find (issue 16), so this reads its JSON answer, which is `{}` then.
+ */
+export async function hasModule(name: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    const { stdout } = await run('ansible-doc', ['--json', '-t', 'module', name], { env });
+    return name in (JSON.parse(stdout) as Record<string, unknown>);
+  } catch {
+    return false;
+  }
+}
+
 /** An ansible.cfg in `dir` for runs against hosts whose keys are in knownHostsFile. */
 export async function setupAnsible(dir: string, knownHostsFile: string, forks: number): Promise<Ansible> {
   const version = await ansibleVersion();
@@ -95,13 +108,7 @@ export async function setupAnsible(dir: string, knownHostsFile: string, forks: n
     '',
   ].join('\n'));
   const env = { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_PIPELINING: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' };
-  let hasUfw = false;
-  try {
-    await run('ansible-doc', ['-t', 'module', 'community.general.ufw'], { env });
-    hasUfw = true;
-  } catch {
-    hasUfw = false;
-  }
+  const hasUfw = await hasModule('community.general.ufw', env);
   return {
     version,
     hasUfw,

@@ -3,12 +3,13 @@
 // (LocalConnection) on another copy, then compares the resulting bytes, mode, backups, changed
 // flags and failures. Without ansible-playbook the suite is skipped loudly (and fails under CI).
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fileLine from '../../../modules/file_line.js';
 import { runLocal } from '../local/local-run.js';
+import { requireAnsible, runAnsiblePlaybook } from '../../support/ansible.js';
 import { PyRegexError, compilePyRegex, expandTemplate, toBinary } from '../../../modules/lib/python-regex.js';
 
 interface CompareCase {
@@ -118,11 +119,7 @@ interface Outcome {
   msg: string;
 }
 
-function haveAnsible(): boolean {
-  return spawnSync('ansible-playbook', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-function runAnsible(dir: string): Promise<Outcome[]> {
+async function runAnsible(dir: string): Promise<Outcome[]> {
   const tasks = cases.map((c, i) => ({
     name: `case ${i}`,
     lineinfile: { path: join(dir, 'ansible', `f${i}`), ...c.args },
@@ -131,31 +128,8 @@ function runAnsible(dir: string): Promise<Outcome[]> {
   }));
   const playbook = join(dir, 'playbook.json');
   writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
-  const env = {
-    ...process.env,
-    ANSIBLE_STDOUT_CALLBACK: 'json',
-    ANSIBLE_PIPELINING: '1',
-    ANSIBLE_LOCALHOST_WARNING: '0',
-    ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
-    ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
-    ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn('ansible-playbook', ['-i', 'localhost,', '-c', 'local', playbook], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        const report = JSON.parse(out) as { plays: { tasks: { hosts: Record<string, { changed?: boolean; failed?: boolean; msg?: string }> }[] }[] };
-        resolve(report.plays[0]!.tasks.map((t) => t.hosts.localhost!).map((h) => ({ changed: !!h.changed, failed: !!h.failed, msg: h.msg ?? '' })));
-      } catch (e) {
-        reject(new Error(`cannot read ansible-playbook's JSON report: ${(e as Error).message}\n${err}\n${out.slice(0, 2000)}`));
-      }
-    });
-  });
+  const { report } = await runAnsiblePlaybook(playbook, { tmp: dir });
+  return report.plays[0]!.tasks.map((t) => t.hosts.localhost!).map((h) => ({ changed: !!h.changed, failed: !!h.failed, msg: h.msg ?? '' }));
 }
 
 class SecondCheckError extends Error {}
@@ -190,12 +164,7 @@ describe('file_line vs ansible lineinfile (byte-identical results)', function ()
   let tsplay: Outcome[] = [];
 
   before(async function () {
-    if (!haveAnsible()) {
-      const msg = '\n\n!!!!! ansible-playbook NOT FOUND: the file_line vs lineinfile comparison is SKIPPED (apt-get install ansible-core) !!!!!\n';
-      console.warn(msg);
-      if (process.env.CI === 'true') throw new Error('ansible-playbook is required under CI for the lineinfile comparison');
-      this.skip();
-    }
+    requireAnsible(this, 'the file_line vs lineinfile comparison');
     process.umask(0o022);
     dir = mkdtempSync(join(tmpdir(), 'tsplay-lineinfile-'));
     for (const side of ['ansible', 'tsplay']) {
