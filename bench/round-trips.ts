@@ -2,11 +2,11 @@
 // playbook whose connections are kept (hooks.wrapConnection) and whose counters are read at
 // every task boundary of the plain output (the linear strategy finishes a task on every host
 // before it prints the next TASK line).
-import { runCommand } from '../engine/cli/run-command.js';
+import { runCommand } from '../cli/run-command.js';
 import type { Connection } from '../engine/module-api.js';
 import { Registry } from '../engine/module-registry.js';
 import type { RunSummary } from '../engine/runner/play-runner.js';
-import { bundledModules } from '../modules/index.js';
+import { bundledFacts, bundledModules } from '../modules/index.js';
 import type { TsplayRun } from './tools.js';
 
 export interface TaskTrips {
@@ -50,7 +50,7 @@ export async function countRoundTrips(r: TsplayRun): Promise<TripCount> {
     }
   };
   const code = await runCommand(
-    new Registry(bundledModules),
+    new Registry(bundledModules, bundledFacts),
     r.playbook,
     {
       inventory: r.inventory,

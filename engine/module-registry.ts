@@ -1,16 +1,23 @@
-// The module registry: the bundled modules (static, alphabetical) plus extra modules loaded
-// from --module-path folders and a `modules/` folder beside the playbook.
+// The module registry: the bundled modules (static, alphabetical) and their fact providers,
+// plus extra modules loaded from --module-path folders and a `modules/` folder beside the playbook.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.js';
 import type { ModuleDefinition } from './module-api.js';
-import type { ModuleRegistry } from './playbook/load.js';
+import type { FactProvider } from './runner/facts.js';
+
+/** What the playbook loader and the runner need of the modules: look one up by name. */
+export interface ModuleRegistry {
+  get(name: string): ModuleDefinition | undefined;
+  names(): string[];
+}
 
 export class Registry implements ModuleRegistry {
   private byName = new Map<string, ModuleDefinition>();
 
-  constructor(modules: readonly ModuleDefinition[]) {
+  /** Fact providers that come with the modules (gathered with the engine's own facts). */
+  constructor(modules: readonly ModuleDefinition[], readonly facts: readonly FactProvider[] = []) {
     for (const m of modules) this.add(m);
   }
 

@@ -20,7 +20,7 @@ fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
 
-tsplay() { node dist/engine/cli/main.js "$@"; }
+tsplay() { node dist/cli/main.js "$@"; }
 secrets=/var/lib/tsplay/lab/secrets.yml
 log=$(mktemp -d /tmp/tsplay-demo.XXXXXX)
 t0=$(date +%s.%N)

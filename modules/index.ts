@@ -25,6 +25,8 @@ import template from './template.js';
 import ufw from './ufw.js';
 import user from './user.js';
 import wait_for from './wait_for.js';
+import { pgFacts } from './lib/pg-facts.js';
+import type { FactProvider } from '../engine/runner/facts.js';
 
 export const bundledModules: readonly ModuleDefinition[] = [
   apt,
@@ -53,3 +55,5 @@ export const bundledModules: readonly ModuleDefinition[] = [
   user,
   wait_for,
 ];
+
+export const bundledFacts: readonly FactProvider[] = [pgFacts];

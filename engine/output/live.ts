@@ -2,10 +2,10 @@
 // turning into ok / changed / failed / skipped with its duration as outcomes arrive.
 import type { ListrTaskWrapper } from 'listr2';
 import { redact } from '../errors.js';
-import type { HostStats } from '../runner/stats.js';
 import { unifiedDiff } from './diff.js';
 import { hostLabel, recapLine } from './plain.js';
-import type { Reporter, ReporterOptions, TaskOutcome } from './reporter.js';
+import type { HostStats, TaskOutcome } from '../outcome.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 

@@ -1,8 +1,8 @@
 // Ansible-like plain lines, for pipes and CI: TASK [name], changed: [host], PLAY RECAP.
 import { redact } from '../errors.js';
-import type { HostStats } from '../runner/stats.js';
 import { unifiedDiff } from './diff.js';
-import type { Reporter, ReporterOptions, TaskOutcome } from './reporter.js';
+import type { HostStats, TaskOutcome } from '../outcome.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
 
 const WIDTH = 79;
 
@@ -42,9 +42,8 @@ export class PlainReporter implements Reporter {
     switch (o.status) {
       case 'ok':
       case 'changed': {
-        const word = o.status === 'changed' && this.o.checkMode && !o.output ? 'changed' : o.status;
         const why = o.message && (o.status === 'changed' || this.o.verbosity > 0) ? `: ${o.message}` : '';
-        this.out(`${word}: ${label}${why}${secs}`);
+        this.out(`${o.status}: ${label}${why}${secs}`);
         break;
       }
       case 'skipped':

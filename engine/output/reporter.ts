@@ -1,23 +1,5 @@
 // What the runner tells the person watching: plays, tasks, per-host outcomes and the recap.
-import type { FileDiff } from '../module-api.js';
-import type { HostStats, Status } from '../runner/stats.js';
-
-export interface TaskOutcome {
-  host: string;
-  status: Status;
-  /** Shown as [host -> delegate]. */
-  delegatedTo?: string;
-  /** Loop item label. */
-  item?: string;
-  /** The no-change reason, the change description, or the error. */
-  message?: string;
-  /** Output a person asked for (debug). */
-  output?: string;
-  diffs?: FileDiff[];
-  durationMs: number;
-  /** ignore_errors turned a failure into this outcome. */
-  ignored?: boolean;
-}
+import type { HostStats, TaskOutcome } from '../outcome.js';
 
 export interface Reporter {
   play(name: string, hosts: string[]): void;
@@ -34,7 +16,6 @@ export interface Reporter {
 export interface ReporterOptions {
   verbosity: number;
   diff: boolean;
-  checkMode: boolean;
   /** Values never to print. */
   secrets: { values: string[] };
   write: (text: string) => void;

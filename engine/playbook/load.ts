@@ -8,13 +8,9 @@ import { ValidationError } from '../errors.js';
 import { hasTemplate, syntaxError, templateSyntaxErrors } from '../expressions.js';
 import type { ModuleDefinition } from '../module-api.js';
 import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
+import type { ModuleRegistry } from '../module-registry.js';
 import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
 import type { BlockTask, Inherited, ModuleTask, Play, Playbook, Task } from './model.js';
-
-export interface ModuleRegistry {
-  get(name: string): ModuleDefinition | undefined;
-  names(): string[];
-}
 
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'pre_tasks', 'tasks',

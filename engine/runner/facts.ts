@@ -1,75 +1,78 @@
-// Facts: what tsplay knows of a host, gathered in one round trip per host, once per run.
+// Facts: what tsplay knows of a host, gathered in one round trip per host, once per run. The
+// engine knows the operating system; other fact providers (PostgreSQL's lives with its modules)
+// are handed in by the composition root, and all their probes share that one round trip.
 import type { Connection } from '../module-api.js';
-import { sections, splitSections } from '../shell.js';
+import { parseProbes, probeScript, raw, type ProbeOutput, type ProbeSet } from '../module/probe.js';
 
-const PROBES = {
-  os: 'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release',
-  host: 'hostname; hostname -f 2>/dev/null || hostname; id -un',
-  addr: 'ip -o -4 addr show 2>/dev/null',
-  route: 'ip -4 route show default 2>/dev/null',
-  init: 'if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
-  pg: 'ls -1 /usr/lib/postgresql 2>/dev/null',
-  clusters: 'pg_lsclusters --no-header 2>/dev/null',
-  pgpool: 'pgpool --version 2>&1 || /usr/sbin/pgpool --version 2>&1',
+export interface FactProvider {
+  /** Names this provider's probes in the shared script. */
+  readonly name: string;
+  readonly probes: ProbeSet;
+  facts(probed: Record<string, unknown>): Record<string, unknown>;
+}
+
+const text = (o: unknown): string => (o as ProbeOutput).out;
+
+/** The operating system, the network and the user: Ansible's ansible_* facts tsplay knows. */
+export const systemFacts: FactProvider = {
+  name: 'system',
+  probes: {
+    os: raw('cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release'),
+    host: raw('hostname; hostname -f 2>/dev/null || hostname; id -un'),
+    addr: raw('ip -o -4 addr show 2>/dev/null'),
+    route: raw('ip -4 route show default 2>/dev/null'),
+    init: raw('if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi'),
+  },
+  facts(p) {
+    const os: Record<string, string> = {};
+    for (const line of text(p.os).split('\n')) {
+      const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
+      if (m) os[m[1]!] = m[3]!;
+    }
+    const [hostname = '', fqdn = '', user = ''] = text(p.host).split('\n');
+    const addrs: { iface: string; address: string }[] = [];
+    for (const line of text(p.addr).split('\n')) {
+      const m = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(line);
+      if (m && m[2] !== '127.0.0.1') addrs.push({ iface: m[1]!.replace(/@.*/, ''), address: m[2]! });
+    }
+    const defIface = /dev\s+(\S+)/.exec(text(p.route))?.[1];
+    const def = addrs.find((a) => a.iface === defIface) ?? addrs[0];
+    const id = os.ID ?? 'unknown';
+    return {
+      ansible_hostname: hostname.trim().split('.')[0],
+      ansible_nodename: hostname.trim(),
+      ansible_fqdn: fqdn.trim(),
+      ansible_user_id: user.trim(),
+      ansible_distribution: os.NAME?.replace(/ GNU\/Linux$/, '') ?? id,
+      ansible_distribution_id: id,
+      ansible_distribution_version: os.VERSION_ID ?? '',
+      ansible_distribution_release: os.VERSION_CODENAME ?? '',
+      ansible_os_family: id === 'debian' || (os.ID_LIKE ?? '').includes('debian') || id === 'astra' ? 'Debian' : id,
+      ansible_default_ipv4: def ? { address: def.address, interface: def.iface } : {},
+      ansible_all_ipv4_addresses: addrs.map((a) => a.address),
+      ansible_service_mgr: text(p.init).trim() === 'systemd' ? 'systemd' : 'other',
+    };
+  },
 };
 
-export const FACTS_COMMAND = sections(PROBES);
-
-export interface PgCluster {
-  version: string;
-  cluster: string;
-  port: number;
-  status: string;
-  owner: string;
-  data_directory: string;
+/** Every provider's probes, each under its provider's name, in one set. */
+function factProbes(providers: readonly FactProvider[]): ProbeSet {
+  return Object.fromEntries(providers.flatMap((f) => Object.entries(f.probes).map(([k, p]) => [`${f.name}.${k}`, p])));
 }
 
-export async function gatherFacts(conn: Connection): Promise<Record<string, unknown>> {
-  const r = await conn.exec(FACTS_COMMAND);
-  return parseFacts(r.stdout);
+/** The facts the providers make of one script's output. */
+function parseFacts(providers: readonly FactProvider[], stdout: string): Record<string, unknown> {
+  const probed = parseProbes(factProbes(providers), stdout);
+  const facts: Record<string, unknown> = {};
+  for (const f of providers) {
+    const own = Object.fromEntries(Object.keys(f.probes).map((k) => [k, probed[`${f.name}.${k}`]]));
+    Object.assign(facts, f.facts(own));
+  }
+  return facts;
 }
 
-export function parseFacts(stdout: string): Record<string, unknown> {
-  const s = splitSections(stdout);
-  const os: Record<string, string> = {};
-  for (const line of (s.os?.out ?? '').split('\n')) {
-    const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
-    if (m) os[m[1]!] = m[3]!;
-  }
-  const [hostname = '', fqdn = '', user = ''] = (s.host?.out ?? '').split('\n');
-  const addrs: { iface: string; address: string }[] = [];
-  for (const line of (s.addr?.out ?? '').split('\n')) {
-    const m = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(line);
-    if (m && m[2] !== '127.0.0.1') addrs.push({ iface: m[1]!.replace(/@.*/, ''), address: m[2]! });
-  }
-  const defIface = /dev\s+(\S+)/.exec(s.route?.out ?? '')?.[1];
-  const def = addrs.find((a) => a.iface === defIface) ?? addrs[0];
-  const versions = (s.pg?.out ?? '').split('\n').map((v) => v.trim()).filter((v) => /^\d+(\.\d+)?$/.test(v));
-  versions.sort((a, b) => Number(a) - Number(b));
-  const clusters: PgCluster[] = [];
-  for (const line of (s.clusters?.out ?? '').split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f.length >= 6 && /^\d/.test(f[0]!)) {
-      clusters.push({ version: f[0]!, cluster: f[1]!, port: Number(f[2]), status: f[3]!, owner: f[4]!, data_directory: f[5]! });
-    }
-  }
-  const pgpool = /pgpool-II version ([\d.]+)/.exec(s.pgpool?.out ?? '')?.[1] ?? null;
-  const id = os.ID ?? 'unknown';
-  return {
-    ansible_hostname: hostname.trim().split('.')[0],
-    ansible_nodename: hostname.trim(),
-    ansible_fqdn: fqdn.trim(),
-    ansible_user_id: user.trim(),
-    ansible_distribution: os.NAME?.replace(/ GNU\/Linux$/, '') ?? id,
-    ansible_distribution_id: id,
-    ansible_distribution_version: os.VERSION_ID ?? '',
-    ansible_distribution_release: os.VERSION_CODENAME ?? '',
-    ansible_os_family: id === 'debian' || (os.ID_LIKE ?? '').includes('debian') || id === 'astra' ? 'Debian' : id,
-    ansible_default_ipv4: def ? { address: def.address, interface: def.iface } : {},
-    ansible_all_ipv4_addresses: addrs.map((a) => a.address),
-    ansible_service_mgr: (s.init?.out ?? '').trim() === 'systemd' ? 'systemd' : 'other',
-    pg_versions: versions,
-    pg_clusters: clusters,
-    pgpool_version: pgpool,
-  };
+export async function gatherFacts(conn: Connection, providers: readonly FactProvider[]): Promise<Record<string, unknown>> {
+  const all = [systemFacts, ...providers];
+  const r = await conn.exec(probeScript(factProbes(all)));
+  return parseFacts(all, r.stdout);
 }

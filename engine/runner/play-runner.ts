@@ -10,7 +10,7 @@ import { loadYamlStrict } from '../yaml-source.js';
 import { gatherFacts } from './facts.js';
 import { LayeredVars } from './host-vars.js';
 import { RunState, type RunOptions } from './run-state.js';
-import type { HostStats } from './stats.js';
+import type { HostStats } from '../outcome.js';
 import { runTaskOnHost } from './task-runner.js';
 
 export interface RunSummary {
@@ -92,7 +92,7 @@ class PlayRunner {
       const t0 = Date.now();
       try {
         const conn = await this.run.pool.get(h);
-        s.facts = await gatherFacts(conn);
+        s.facts = await gatherFacts(conn, this.run.opts.factProviders);
         s.factsGathered = true;
         s.stats.ok++;
         this.reporter.outcome({ host: h, status: 'ok', durationMs: Date.now() - t0 });

@@ -1,12 +1,14 @@
 // The state of one run: per-host variables and status, the connection pool, and scopes.
 import { Evaluator } from '../expressions.js';
-import type { ModuleRegistry } from '../playbook/load.js';
+import type { ModuleRegistry } from '../module-registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { Play } from '../playbook/model.js';
 import type { Reporter } from '../output/reporter.js';
-import { ConnectionPool, type ConnectionDefaults } from './connections.js';
+import type { FactProvider } from './facts.js';
+import type { ConnectionDefaults } from '../connection/kind.js';
+import { ConnectionPool } from './connections.js';
 import { hostvarsObject, type Layer, LayeredVars } from './host-vars.js';
-import { emptyStats, type HostStats } from './stats.js';
+import { emptyStats, type HostStats } from '../outcome.js';
 
 /** What the runner needs of an inventory. */
 export interface InventoryView {
@@ -20,6 +22,8 @@ export interface InventoryView {
 export interface RunOptions {
   inventory: InventoryView;
   registry: ModuleRegistry;
+  /** Facts gathered beside the engine's own (ansible_*). */
+  factProviders: readonly FactProvider[];
   reporter: Reporter;
   limit?: string;
   tags: TagFilter;

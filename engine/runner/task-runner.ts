@@ -9,7 +9,7 @@ import type { ModuleTask } from '../playbook/model.js';
 import { LocalConnection } from '../connection/local.js';
 import { createModuleContext } from './module-context.js';
 import type { RunState } from './run-state.js';
-import type { Status } from './stats.js';
+import type { Status } from '../outcome.js';
 
 const HIDDEN = 'the output has been hidden due to "no_log: true"';
 

@@ -3,11 +3,11 @@
 // wrapping every connection the runner opens.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { runCommand } from '../../engine/cli/run-command.js';
+import { runCommand } from '../../cli/run-command.js';
 import type { Connection, ExecOptions } from '../../engine/module-api.js';
 import { Registry } from '../../engine/module-registry.js';
 import type { RunSummary } from '../../engine/runner/play-runner.js';
-import { bundledModules } from '../../modules/index.js';
+import { bundledFacts, bundledModules } from '../../modules/index.js';
 import { localInventory, playbookDir, removePlaybookDirs } from '../support/cli.js';
 
 /** Counts remote commands per task title and host. */
@@ -37,7 +37,7 @@ async function countedRun(dir: string, playbook: string): Promise<{ code: number
   let out = '';
   let summary: RunSummary | undefined;
   const code = await runCommand(
-    new Registry(bundledModules),
+    new Registry(bundledModules, bundledFacts),
     join(dir, playbook),
     { inventory: join(dir, 'inventory.yml'), tags: [], skipTags: [], extraVars: [], forks: 5, verbose: 0, modulePath: [], output: 'plain' },
     {

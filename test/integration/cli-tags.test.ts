@@ -2,7 +2,7 @@
 // inherited through import_tasks and blocks), --start-at-task, --limit, and the --list-* views.
 import { expect } from 'chai';
 import { localInventory, playbookDir, removePlaybookDirs, runCli } from '../support/cli.js';
-import type { RunFlags } from '../../engine/cli/run-command.js';
+import type { RunFlags } from '../../cli/run-command.js';
 import { runInProcess, seen } from './in-process.js';
 
 const SITE = `

@@ -2,11 +2,11 @@
 // output and the summary; plus `record`, a test module that keeps the arguments it was given
 // so a test can see exactly which values (and types) the runner templated.
 import { join } from 'node:path';
-import { runCommand, type RunFlags, type RunHooks } from '../../engine/cli/run-command.js';
+import { runCommand, type RunFlags, type RunHooks } from '../../cli/run-command.js';
 import { defineModule, type ModuleDefinition } from '../../engine/module-api.js';
 import { Registry } from '../../engine/module-registry.js';
 import type { RunSummary } from '../../engine/runner/play-runner.js';
-import { bundledModules } from '../../modules/index.js';
+import { bundledFacts, bundledModules } from '../../modules/index.js';
 
 export interface Recorded {
   host: string;
@@ -46,7 +46,7 @@ export async function runInProcess(
   extraModules: ModuleDefinition[] = [],
 ): Promise<InProcessRun> {
   const records: Recorded[] = [];
-  const registry = new Registry([...bundledModules, recordModule(records), ...extraModules]);
+  const registry = new Registry([...bundledModules, recordModule(records), ...extraModules], bundledFacts);
   let out = '';
   let summary: RunSummary | undefined;
   const code = await runCommand(

@@ -1,4 +1,4 @@
-// Runs the real command line (`node dist/engine/cli/main.js`) the way a person would, and
+// Runs the real command line (`node dist/cli/main.js`) the way a person would, and
 // makes temp playbook folders for it. Tests build first (`npx tsc -p .`), then run this.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 /** The compiled CLI entry point (this file runs from dist/test/support/). */
-export const CLI = fileURLToPath(new URL('../../engine/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { UsageError } from '../../../engine/errors.js';
-import { parseExtraVars } from '../../../engine/cli/extra-vars.js';
+import { parseExtraVars } from '../../../cli/extra-vars.js';
 import { playbookDir, removePlaybookDirs } from '../../support/cli.js';
 
 describe('--extra-vars', () => {

@@ -1,16 +1,16 @@
 // `tsplay run PLAYBOOK -i INVENTORY`: load and validate everything, then run.
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ExitCode, redact, UsageError } from '../errors.js';
-import { loadInventory } from '../inventory/index.js';
-import { loadModuleDir, type Registry } from '../module-registry.js';
-import { loadPlaybook } from '../playbook/load.js';
-import { splitTagArgs } from '../playbook/tags.js';
-import type { Reporter, ReporterOptions } from '../output/reporter.js';
-import { PlainReporter } from '../output/plain.js';
-import type { HostKeyPolicy } from '../connection/known-hosts.js';
-import type { Connection } from '../module-api.js';
-import { runPlaybook, type RunSummary } from '../runner/play-runner.js';
+import { ExitCode, redact, UsageError } from '../engine/errors.js';
+import { loadInventory } from '../engine/inventory/index.js';
+import { loadModuleDir, type Registry } from '../engine/module-registry.js';
+import { loadPlaybook } from '../engine/playbook/load.js';
+import { splitTagArgs } from '../engine/playbook/tags.js';
+import type { Reporter, ReporterOptions } from '../engine/output/reporter.js';
+import { PlainReporter } from '../engine/output/plain.js';
+import type { HostKeyPolicy } from '../engine/connection/known-hosts.js';
+import type { Connection } from '../engine/module-api.js';
+import { runPlaybook, type RunSummary } from '../engine/runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
 import { promptSecret } from './prompt.js';
@@ -71,13 +71,14 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
   const secrets = { values: [] as string[] };
   const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
   if (becomePassword) secrets.values.push(becomePassword);
-  const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, checkMode: !!flags.check, secrets, write };
+  const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, secrets, write };
   const reporter = await createReporter(flags.output ?? (process.stdout.isTTY && !hooks.write ? 'live' : 'plain'), ropts);
   let summary: RunSummary;
   try {
     summary = await runPlaybook(playbook, {
       inventory,
       registry,
+      factProviders: registry.facts,
       reporter,
       limit: flags.limit,
       tags,
@@ -108,7 +109,7 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
 
 async function createReporter(kind: 'live' | 'plain', o: ReporterOptions): Promise<Reporter> {
   if (kind === 'live') {
-    const { LiveReporter } = await import('../output/live.js');
+    const { LiveReporter } = await import('../engine/output/live.js');
     return new LiveReporter(o);
   }
   return new PlainReporter(o);

@@ -1,7 +1,7 @@
 // --list-tasks, --list-tags, --list-hosts: what a run would touch, without contacting a host.
-import type { Inventory } from '../inventory/index.js';
-import type { Playbook, Task } from '../playbook/model.js';
-import { type TagFilter, tagsSelect } from '../playbook/tags.js';
+import type { Inventory } from '../engine/inventory/index.js';
+import type { Playbook, Task } from '../engine/playbook/model.js';
+import { type TagFilter, tagsSelect } from '../engine/playbook/tags.js';
 
 function* moduleTasks(tasks: Task[]): Generator<Task> {
   for (const t of tasks) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The tsplay command line. One top-level catch maps every error to an exit code.
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeOf, ExitCode, UsageError, ValidationError, TsplayError } from '../errors.js';
-import { Registry } from '../module-registry.js';
-import { bundledModules } from '../../modules/index.js';
+import { exitCodeOf, ExitCode, UsageError, ValidationError, TsplayError } from '../engine/errors.js';
+import { Registry } from '../engine/module-registry.js';
+import { bundledFacts, bundledModules } from '../modules/index.js';
+import { labCommand } from './lab-command.js';
 import { runCommand, type RunFlags } from './run-command.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -43,7 +44,7 @@ function program(): Command {
     .addOption(new Option('--host-key-checking <policy>', 'SSH host keys: strict (known_hosts), accept-new, off').choices(['strict', 'accept-new', 'off']))
     .addOption(new Option('--output <style>', 'live view or plain lines (default: live in a terminal)').choices(['live', 'plain']))
     .action(async (playbook: string, flags: RunFlags) => {
-      process.exitCode = await runCommand(new Registry(bundledModules), playbook, flags);
+      process.exitCode = await runCommand(new Registry(bundledModules, bundledFacts), playbook, flags);
     });
 
   p.command('inventory')
@@ -53,7 +54,7 @@ function program(): Command {
     .option('--graph [group]', 'the group tree')
     .option('--host <host>', "one host's variables as JSON")
     .action(async (flags: { inventory: string; list?: boolean; graph?: string | boolean; host?: string }) => {
-      const { loadInventory, inventoryGraph, inventoryList } = await import('../inventory/index.js');
+      const { loadInventory, inventoryGraph, inventoryList } = await import('../engine/inventory/index.js');
       const inv = loadInventory(flags.inventory);
       if (flags.host) {
         if (!inv.hosts.has(flags.host)) throw new UsageError(`no host '${flags.host}' in ${flags.inventory}`);
@@ -69,35 +70,13 @@ function program(): Command {
     .option('--module-path <dir>', 'also load modules from this folder (repeatable)', collect, [])
     .action(async (name: string | undefined, flags: { modulePath: string[] }) => {
       const { docCommand } = await import('./doc-command.js');
-      const { loadModuleDir } = await import('../module-registry.js');
-      const registry = new Registry(bundledModules);
+      const { loadModuleDir } = await import('../engine/module-registry.js');
+      const registry = new Registry(bundledModules, bundledFacts);
       for (const d of flags.modulePath) await loadModuleDir(registry, d);
       process.stdout.write(docCommand(registry, name));
     });
 
-  const lab = p.command('lab').description('a lab of real Debian hosts on this machine (needs root)');
-  const labAction = (fn: (mod: typeof import('../../lab/commands.js')) => Promise<unknown>) => async () => {
-    const mod = await import('../../lab/commands.js');
-    await fn(mod);
-  };
-  lab.command('up')
-    .description('build (once) and start the lab hosts')
-    .option('--release <name>', 'Debian release: bookworm (default), bullseye, trixie', 'bookworm')
-    .option('--hosts <names>', 'comma list of host names', 'master,slave,balancer')
-    .action(async (o: { release: string; hosts: string }) => {
-      const { labUp } = await import('../../lab/commands.js');
-      const status = await labUp({ release: o.release, hosts: o.hosts.split(',').filter(Boolean), log: (s) => process.stderr.write(s + '\n') });
-      process.stdout.write(status.text + '\n');
-    });
-  lab.command('down').description('stop the lab and remove all it made').action(labAction((m) => m.labDown()));
-  lab.command('status').description('hosts, addresses and health').action(labAction(async (m) => process.stdout.write((await m.labStatus()).text + '\n')));
-  lab.command('ssh').argument('<host>').description('a shell on a lab host').action(async (h: string) => {
-    const { labSsh } = await import('../../lab/commands.js');
-    process.exitCode = (await labSsh(h)) ?? 0;
-  });
-  lab.command('cut').argument('<host>').description('take a host off the lab network').action(async (h: string) => (await import('../../lab/commands.js')).labCut(h));
-  lab.command('heal').argument('<host>').description('put a host back on the lab network').action(async (h: string) => (await import('../../lab/commands.js')).labHeal(h));
-  lab.command('reset').description('return every host to the base image').action(labAction((m) => m.labReset()));
+  labCommand(p);
   return p;
 }
 

@@ -1,8 +1,8 @@
 // -e/--extra-vars: `k=v k2=v2`, inline YAML/JSON, or `@file` (YAML or JSON), merged in order.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
-import { parseKeyValueArgs } from '../module-args.js';
-import { parseYaml } from '../yaml-source.js';
+import { UsageError } from '../engine/errors.js';
+import { parseKeyValueArgs } from '../engine/module-args.js';
+import { parseYaml } from '../engine/yaml-source.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

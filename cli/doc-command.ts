@@ -1,8 +1,8 @@
 // `tsplay doc [MODULE]`: a module's documentation and arguments, generated from its schema.
-import { UsageError } from '../errors.js';
-import type { ModuleDefinition } from '../module-api.js';
-import { nearestHint } from '../module-args.js';
-import type { Registry } from '../module-registry.js';
+import { UsageError } from '../engine/errors.js';
+import type { ModuleDefinition } from '../engine/module-api.js';
+import { nearestHint } from '../engine/module-args.js';
+import type { Registry } from '../engine/module-registry.js';
 
 type Prop = { type?: string | string[]; description?: string; default?: unknown; enum?: unknown[]; items?: Prop; oneOf?: Prop[]; anyOf?: Prop[] };
 
