@@ -6,6 +6,7 @@ import { type TagFilter, tagsSelect } from '../engine/playbook/tags.js';
 function* moduleTasks(tasks: Task[]): Generator<Task> {
   for (const t of tasks) {
     if (t.kind === 'block') yield* moduleTasks([...t.block, ...t.rescue, ...t.always]);
+    else if (t.kind === 'include' && t.tasks) yield* moduleTasks(t.tasks);
     else yield t;
   }
 }
@@ -15,7 +16,7 @@ function playTasks(p: Playbook['plays'][number]): Task[] {
 }
 
 function taskName(t: Task): string {
-  if (t.kind === 'module') return t.name ?? t.module.name;
+  if (t.kind === 'module') return (t.role ? `${t.role} : ` : '') + (t.name ?? t.module.name);
   if (t.kind === 'include') return t.name ?? `include_tasks: ${t.file}`;
   return t.name ?? (t.kind === 'meta' ? `meta: ${t.action}` : 'block');
 }

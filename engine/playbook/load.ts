@@ -11,6 +11,7 @@ import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
 import type { ModuleRegistry } from '../module-registry.js';
 import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
 import type { BlockTask, Inherited, ModuleTask, Play, Playbook, Task } from './model.js';
+import { PlayRoles, ROLE_ARGS, type RoleLoaderHost, roleEntry } from './roles.js';
 
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'pre_tasks', 'tasks',
@@ -49,12 +50,14 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-class Loader {
+class Loader implements RoleLoaderHost {
   problems: SourceProblem[] = [];
   private pending: Promise<void>[] = [];
   private stack: string[] = [];
+  /** Roles of the play being loaded. */
+  private roles: PlayRoles | undefined;
 
-  constructor(private registry: ModuleRegistry) {}
+  constructor(private registry: ModuleRegistry, readonly rolesPath: readonly string[] = []) {}
 
   problem(loc: Loc | undefined, message: string, hint?: string): void {
     this.problems.push(problemAt(loc, message, hint));
@@ -148,7 +151,6 @@ class Loader {
         this.problem(locOf(entry, k), `unknown play keyword '${k}'`, near.length ? `did you mean '${near.join("' or '")}'?` : `play keywords: ${[...PLAY_KEYS].sort().join(', ')}`);
       }
     }
-    if (entry.roles !== undefined) this.problem(locOf(entry, 'roles'), 'roles are not supported; use import_tasks');
     for (const [k, why] of Object.entries(UNSUPPORTED)) if (entry[k] !== undefined && !(k === 'strategy' && entry[k] === 'linear')) this.problem(locOf(entry, k), why);
     const loc = locOf(entry)!;
     const hosts = entry.hosts;
@@ -171,6 +173,7 @@ class Loader {
     const base: Inherited = {
       when: [],
       vars: [],
+      defaults: [],
       tags,
       become: this.bool(entry, 'become'),
       becomeUser: this.str(entry, 'become_user'),
@@ -185,10 +188,18 @@ class Loader {
       }
       return this.taskList(v, file, base);
     };
-    const handlers = section('handlers').filter((t): t is ModuleTask => {
+    // As in Ansible: pre_tasks, then the roles, then tasks (roles and tasks share one handler flush).
+    this.roles = new PlayRoles(this, baseDir);
+    const preTasks = section('pre_tasks');
+    const roleTasks = this.playRoles(entry, base);
+    const tasks = [...roleTasks, ...section('tasks')];
+    const postTasks = section('post_tasks');
+    const playHandlers = section('handlers').filter((t): t is ModuleTask => {
       if (t.kind !== 'module') this.problem(t.loc, 'handlers must be module tasks (no blocks or includes)');
       return t.kind === 'module';
     });
+    const handlers = [...this.roles.handlers, ...playHandlers];
+    this.roles = undefined;
     return {
       name: this.str(entry, 'name') ?? String(hosts ?? ''),
       hosts: Array.isArray(hosts) ? hosts.join(':') : String(hosts ?? ''),
@@ -202,11 +213,49 @@ class Loader {
       becomeUser: base.becomeUser,
       checkMode: base.checkMode,
       tags,
-      preTasks: section('pre_tasks'),
-      tasks: section('tasks'),
-      postTasks: section('post_tasks'),
+      preTasks,
+      tasks,
+      postTasks,
       handlers,
     };
+  }
+
+  /** The play's `roles:` list, expanded into tasks. */
+  private playRoles(entry: Obj, base: Inherited): Task[] {
+    const list = entry.roles;
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list)) {
+      this.problem(locOf(entry, 'roles', 'value'), "'roles' must be a list of roles");
+      return [];
+    }
+    return list.flatMap((r, i) => {
+      const e = roleEntry(r, locOf(list, i) ?? locOf(entry, 'roles')!, this, true);
+      if (!e) return [];
+      this.checkExpression(e.keywords, 'when');
+      return this.roles!.expand(e.ref, this.inherit(e.keywords, base));
+    });
+  }
+
+  /** import_role is expanded in place; include_role too, behind a condition evaluated once per host. */
+  private roleTask(t: Obj, action: string, loc: Loc, name: string | undefined, me: Inherited, baseDir: string): Task[] {
+    const a = t[action];
+    if (!isObj(a)) {
+      this.problem(locOf(t, action, 'value'), `${action} needs a mapping with 'name: ROLE'`);
+      return [];
+    }
+    for (const k of Object.keys(a)) if (!ROLE_ARGS.includes(k)) this.problem(locOf(a, k), `unknown argument '${k}' for ${action}`, `allowed: ${ROLE_ARGS.join(', ')}`);
+    if ('loop' in t || 'with_items' in t) {
+      this.problem(locOf(t, 'loop' in t ? 'loop' : 'with_items'), `loops over ${action} are not supported`, 'put the loop on the tasks inside the role');
+      return [];
+    }
+    const e = roleEntry({ role: a.name, tasks_from: a.tasks_from, vars_from: a.vars_from, defaults_from: a.defaults_from, handlers_from: a.handlers_from }, locOf(t, action, 'value') ?? loc, this, false);
+    if (!e) return [];
+    e.ref.loc = locOf(a, 'name', 'value') ?? e.ref.loc;
+    const roles = this.roles ?? new PlayRoles(this, baseDir);
+    if (stripFqcn(action) === 'import_role') return roles.expand(e.ref, me);
+    const tasks = roles.expand(e.ref, { ...me, when: [] });
+    if (!this.roles && roles.handlers.length) this.problem(loc, `${action}: a role with handlers cannot be used from a tasks file included at run time`, 'import the role in the play');
+    return [{ kind: 'include', name, loc, baseDir, ...me, file: `role ${e.ref.name}`, tasks }];
   }
 
   taskList(list: unknown[], file: string, inh: Inherited): Task[] {
@@ -228,6 +277,8 @@ class Loader {
     return {
       when,
       vars,
+      defaults: inh.defaults,
+      role: inh.role,
       tags: [...new Set([...inh.tags, ...this.tags(t, 'tags')])],
       become: this.bool(t, 'become') ?? inh.become,
       becomeUser: this.str(t, 'become_user') ?? inh.becomeUser,
@@ -267,7 +318,7 @@ class Loader {
       return [];
     }
     if (actions.length > 1) {
-      const known = actions.filter((a) => this.registry.get(stripFqcn(a)) || ['import_tasks', 'include_tasks', 'meta'].includes(a));
+      const known = actions.filter((a) => this.registry.get(stripFqcn(a)) || ['import_tasks', 'include_tasks', 'import_role', 'include_role', 'meta'].includes(stripFqcn(a)));
       if (known.length === 1) {
         for (const a of actions.filter((x) => x !== known[0])) this.unknownKeyword(t, a);
         return this.action(t, known[0]!, baseDir, loc, name, me);
@@ -285,6 +336,7 @@ class Loader {
 
   private action(t: Obj, action: string, baseDir: string, loc: Loc, name: string | undefined, me: Inherited): Task[] {
     if (action === 'import_tasks' || action === 'include_tasks') return this.tasksFile(t, action, baseDir, loc, name, me);
+    if (stripFqcn(action) === 'import_role' || stripFqcn(action) === 'include_role') return this.roleTask(t, action, loc, name, me, baseDir);
     if (action === 'meta') {
       const a = t.meta;
       if (typeof a !== 'string' || !META_ACTIONS.includes(a)) {
@@ -451,13 +503,18 @@ export function resolveTasksFile(path: string, baseDir: string): string {
 }
 
 /** Loads and validates a whole playbook tree; throws ValidationError with every problem. */
-export async function loadPlaybook(file: string, registry: ModuleRegistry): Promise<Playbook> {
-  const loader = new Loader(registry);
+export async function loadPlaybook(file: string, registry: ModuleRegistry, rolesPath: readonly string[] = rolesPathFromEnv()): Promise<Playbook> {
+  const loader = new Loader(registry, rolesPath);
   const full = resolve(file);
   const plays = loader.loadPlaybookFile(full, []);
   await loader.finish();
   if (loader.problems.length) throw new ValidationError(sortProblems(loader.problems));
   return { file: full, plays };
+}
+
+/** ANSIBLE_ROLES_PATH, colon-separated, as Ansible reads it (ansible.cfg's roles_path goes through loadPlaybook's argument). */
+export function rolesPathFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean);
 }
 
 /** Loads a tasks file at run time (include_tasks with a templated name). */

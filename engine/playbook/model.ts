@@ -10,6 +10,10 @@ export interface Inherited {
   when: unknown[];
   /** Variable layers of enclosing blocks and imports, outermost first. */
   vars: Record<string, unknown>[];
+  /** Role defaults (below the inventory in precedence), outermost first. */
+  defaults: Record<string, unknown>[];
+  /** The role the task comes from, shown as `role : task` as Ansible does. */
+  role?: string;
   tags: string[];
   become?: boolean;
   becomeUser?: string;
@@ -57,10 +61,14 @@ export interface BlockTask extends TaskBase {
   always: Task[];
 }
 
-/** `include_tasks` whose file name is only known at run time. */
+/**
+ * `include_tasks` whose file name is only known at run time, or `include_role` (its tasks are
+ * loaded and validated with the playbook; its `when` is evaluated once per host, as in Ansible).
+ */
 export interface IncludeTask extends TaskBase {
   kind: 'include';
   file: string;
+  tasks?: Task[];
 }
 
 export interface MetaTask extends TaskBase {

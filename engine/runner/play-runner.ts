@@ -170,17 +170,17 @@ class PlayRunner {
     const byFile = new Map<string, string[]>();
     const failed = new Set<string>();
     for (const h of hosts) {
-      const ev = this.run.scope(h, task.vars);
+      const ev = this.run.scope(h, task.vars, task.defaults);
       try {
         if (!ev.test(task.when)) continue;
-        const file = stringify(ev.render(task.file));
+        const file = task.tasks ? task.file : stringify(ev.render(task.file));
         byFile.set(file, [...(byFile.get(file) ?? []), h]);
       } catch (e) {
         this.failHost(h, e, failed);
       }
     }
     for (const [file, hs] of byFile) {
-      const tasks = await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry);
+      const tasks = task.tasks ?? (await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry));
       for (const h of await this.runList(tasks, hs)) failed.add(h);
     }
     return failed;
@@ -199,7 +199,7 @@ class PlayRunner {
     if (this.beforeStart(task)) return failed;
     const live = hosts.filter((h) => {
       try {
-        return this.run.scope(h, task.vars).test(task.when);
+        return this.run.scope(h, task.vars, task.defaults).test(task.when);
       } catch (e) {
         this.failHost(h, e, failed);
         return false;
@@ -238,12 +238,13 @@ class PlayRunner {
   }
 
   private title(task: ModuleTask, hosts: string[]): string {
-    if (!task.name) return task.module.name;
-    if (!task.name.includes('{{')) return task.name;
+    const role = task.role ? `${task.role} : ` : '';
+    if (!task.name) return role + task.module.name;
+    if (!task.name.includes('{{')) return role + task.name;
     try {
-      return stringify(this.run.scope(hosts[0]!, task.vars).render(task.name));
+      return role + stringify(this.run.scope(hosts[0]!, task.vars, task.defaults).render(task.name));
     } catch {
-      return task.name;
+      return role + task.name;
     }
   }
 

@@ -92,7 +92,7 @@ export class RunState {
   }
 
   /** The layers of a host's variables at play level; task layers go between these and extra vars. */
-  private layers(name: string, taskLayers: Layer[]): Layer[] {
+  private layers(name: string, taskLayers: Layer[], defaults: Layer[]): Layer[] {
     const h = this.host(name)!;
     const magic: Layer = {
       inventory_hostname: name,
@@ -107,10 +107,11 @@ export class RunState {
       ansible_play_hosts: this.playHosts,
       play_hosts: this.playHosts,
     };
-    return [h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
+    return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
   }
 
-  scope(name: string, taskLayers: Layer[] = []): Evaluator {
-    return new Evaluator(new LayeredVars(this.layers(name, taskLayers)));
+  /** A host's variables with a task's layers; `defaults` (role defaults) go below the inventory. */
+  scope(name: string, taskLayers: Layer[] = [], defaults: Layer[] = []): Evaluator {
+    return new Evaluator(new LayeredVars(this.layers(name, taskLayers, defaults)));
   }
 }

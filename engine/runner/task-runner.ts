@@ -37,7 +37,7 @@ const controller = new LocalConnection('localhost');
 
 export async function runTaskOnHost(run: RunState, task: ModuleTask, host: string): Promise<HostTaskResult> {
   const state = run.host(host)!;
-  const base = run.scope(host, task.vars);
+  const base = run.scope(host, task.vars, task.defaults);
   const started = Date.now();
   let items: unknown[] | undefined;
   try {
@@ -74,7 +74,7 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     const layers = [...task.vars, { [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop }];
     // As in Ansible, each item's result holds the item under the loop variable's name.
     const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar };
-    const ev = run.scope(host, layers);
+    const ev = run.scope(host, layers, task.defaults);
     // no_log hides the items too (they may hold the secrets), shown as Ansible does: item=None.
     const label = task.noLog ? 'None' : task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
     const t0 = Date.now();
@@ -136,7 +136,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
   if (task.until === undefined || o.predicted) return judge(run, task, host, o, layers);
   for (let attempt = 1; ; attempt++) {
     o = judge(run, task, host, o, layers);
-    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}]);
+    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults);
     let done = false;
     try {
       done = o.status !== 'failed' && o.status !== 'unreachable' ? withResult.test(task.until) : false;
@@ -158,7 +158,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
 /** changed_when and failed_when, evaluated with the registered name bound to this result. */
 function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
   if (o.predicted || o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
-  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}]);
+  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults);
   try {
     let status = o.status;
     let message = o.message;

@@ -216,14 +216,14 @@ describe('playbook loading and validation', () => {
     expect(err.problems.map((p) => `${p.line}: ${p.message}`)).to.deep.equal(["4: file_line: argument 'create' must be boolean"]);
   });
 
-  it('refuses unknown play keywords, roles, and handlers that are not module tasks', async () => {
+  it('refuses unknown play keywords, missing roles, and handlers that are not module tasks', async () => {
     const dir = playbookDir({
       'site.yml': '- hosts: all\n  gather_fact: false\n  roles: [x]\n  tasks: []\n  handlers:\n    - block: []\n',
     });
     const err = await problemsOf(join(dir, 'site.yml'));
     const messages = err.problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : ''));
     expect(messages).to.include("unknown play keyword 'gather_fact' (did you mean 'gather_facts'?)");
-    expect(messages).to.include('roles are not supported; use import_tasks');
+    expect(messages.some((m) => m.startsWith("role 'x' not found (looked in:"))).to.equal(true);
     expect(messages).to.include('handlers must be module tasks (no blocks or includes)');
   });
 
