@@ -29,6 +29,7 @@ function wrap(text: string, indent: string, width = 92): string {
 
 export function moduleDoc(m: ModuleDefinition): string {
   const out = [`> ${m.name.toUpperCase()}`, '', wrap(m.summary, '  ')];
+  if (m.ansibleNames?.length) out.push('', `  Ansible's names: ${m.ansibleNames.join(', ')}`);
   if (m.description) out.push('', ...m.description.trim().split(/\n\s*\n/).map((para) => wrap(para, '  ')));
   const props = (m.schema.properties ?? {}) as Record<string, Prop>;
   const required = new Set((m.schema.required ?? []) as string[]);

@@ -118,6 +118,11 @@ export interface ModuleDefinition<A = any, P = any> {
   secrets?: string[];
   /** Alternative argument names, as Ansible's (`dest` → `path`). */
   aliases?: Record<string, string>;
+  /**
+   * Ansible's names for this module, short or fully qualified (`lineinfile`,
+   * `ansible.builtin.lineinfile`): tasks and `tsplay doc` find the module by them too.
+   */
+  ansibleNames?: readonly string[];
   /** For a module given a `k=v` string or a bare string: the argument that takes free text. */
   freeForm?: string;
   /** Runs on the controller only: no connection is opened for it. */

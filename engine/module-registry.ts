@@ -15,6 +15,8 @@ export interface ModuleRegistry {
 
 export class Registry implements ModuleRegistry {
   private byName = new Map<string, ModuleDefinition>();
+  /** Ansible's names of the modules (ansibleNames). */
+  private byAnsibleName = new Map<string, ModuleDefinition>();
 
   /** Fact providers that come with the modules (gathered with the engine's own facts). */
   constructor(modules: readonly ModuleDefinition[], readonly facts: readonly FactProvider[] = []) {
@@ -26,10 +28,13 @@ export class Registry implements ModuleRegistry {
       throw new UsageError(`${from ?? 'module'}: not a tsplay module (export default defineModule({ name, summary, schema, check, apply }))`);
     }
     this.byName.set(m.name, m);
+    for (const n of m.ansibleNames ?? []) this.byAnsibleName.set(n, m);
   }
 
+  /** By tsplay's name, by one of Ansible's, or fully qualified (`ansible.builtin.copy`). */
   get(name: string): ModuleDefinition | undefined {
-    return this.byName.get(name);
+    const short = stripCollection(name);
+    return this.byName.get(name) ?? this.byAnsibleName.get(name) ?? this.byName.get(short) ?? this.byAnsibleName.get(short);
   }
 
   names(): string[] {
@@ -39,6 +44,13 @@ export class Registry implements ModuleRegistry {
   all(): ModuleDefinition[] {
     return this.names().map((n) => this.byName.get(n)!);
   }
+}
+
+/** The collections whose modules tsplay bundles under their short names. */
+const COLLECTION = /^(ansible\.builtin|ansible\.legacy|ansible\.posix|community\.general|community\.postgresql|community\.crypto|tsplay)\./;
+
+export function stripCollection(name: string): string {
+  return name.replace(COLLECTION, '');
 }
 
 const MODULE_FILE = /\.(m?js|ts)$/;

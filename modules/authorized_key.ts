@@ -86,6 +86,7 @@ function newContent(current: string, wanted: KeyLine[], args: Args): { text: str
 
 export default defineModule<Args, Plan>({
   name: 'authorized_key',
+  ansibleNames: ['ansible.posix.authorized_key'],
   summary: "Add or remove SSH public keys in a user's authorized_keys",
   description:
     'Like ansible.posix.authorized_key; with delegate_to it builds the manual\'s key mesh (ssh-copy-id). A key is ' +

@@ -131,6 +131,7 @@ async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResu
 
 export default defineModule<Args, Plan>({
   name: 'file_line',
+  ansibleNames: ['lineinfile', 'ansible.builtin.lineinfile'],
   summary: "Ensure a line is in a file, or is not (Ansible's lineinfile)",
   description: [
     "Ansible's lineinfile with the same arguments and byte-identical results: `regexp` and",

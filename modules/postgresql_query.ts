@@ -50,6 +50,7 @@ function checkSatisfied(items: PsqlItem[]): boolean {
 
 export default defineModule<Args, Plan>({
   name: 'postgresql_query',
+  ansibleNames: ['community.postgresql.postgresql_query'],
   summary: 'Run SQL with psql on the host (rows, rowcount, statusmessage); idempotent through check_query',
   description:
     'Runs the query with `psql -X -v ON_ERROR_STOP=1` as login_user (an OS user: sudo/su, peer ' +

@@ -81,6 +81,7 @@ function encryptionOf(setting: string | null | undefined): Plan['encryption'] {
 
 export default defineModule<Args, Plan>({
   name: 'postgresql_user',
+  ansibleNames: ['community.postgresql.postgresql_user'],
   summary: "Set a PostgreSQL role's password and attributes without ever showing the password",
   description:
     'Reads pg_authid through psql as login_user (superuser, over the local socket) and compares the ' +

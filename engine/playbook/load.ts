@@ -8,6 +8,7 @@ import { ValidationError } from '../errors.js';
 import { hasTemplate, syntaxError, templateSyntaxErrors } from '../expressions.js';
 import type { ModuleDefinition } from '../module-api.js';
 import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
+import { stripCollection } from '../module-registry.js';
 import type { ModuleRegistry } from '../module-registry.js';
 import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
 import type { BlockTask, Inherited, ModuleTask, Play, Playbook, Task } from './model.js';
@@ -34,16 +35,6 @@ const UNSUPPORTED: Record<string, string> = {
   serial: 'serial is not supported: a play runs on all its hosts (use --limit to run on fewer)',
   strategy: "only the linear strategy exists: 'strategy' can only be linear",
   environment: "environment is not supported: set variables in the command (shell: 'PGDATA=/x pg_ctl …')",
-};
-
-/** Ansible names that are spelled differently in tsplay, for hints. */
-const ANSIBLE_NAMES: Record<string, string> = {
-  lineinfile: 'file_line',
-  acl: 'setfacl',
-  openssh_keypair: 'ssh_keypair',
-  postgresql_ping: 'postgresql_query',
-  systemd: 'service',
-  systemd_service: 'service',
 };
 
 type Obj = Record<string, unknown>;
@@ -252,7 +243,7 @@ class Loader implements RoleLoaderHost {
     if (!e) return [];
     e.ref.loc = locOf(a, 'name', 'value') ?? e.ref.loc;
     const roles = this.roles ?? new PlayRoles(this, baseDir);
-    if (stripFqcn(action) === 'import_role') return roles.expand(e.ref, me);
+    if (stripCollection(action) === 'import_role') return roles.expand(e.ref, me);
     const tasks = roles.expand(e.ref, { ...me, when: [] });
     if (!this.roles && roles.handlers.length) this.problem(loc, `${action}: a role with handlers cannot be used from a tasks file included at run time`, 'import the role in the play');
     return [{ kind: 'include', name, loc, baseDir, ...me, file: `role ${e.ref.name}`, tasks }];
@@ -318,7 +309,7 @@ class Loader implements RoleLoaderHost {
       return [];
     }
     if (actions.length > 1) {
-      const known = actions.filter((a) => this.registry.get(stripFqcn(a)) || ['import_tasks', 'include_tasks', 'import_role', 'include_role', 'meta'].includes(stripFqcn(a)));
+      const known = actions.filter((a) => this.registry.get(a) || ['import_tasks', 'include_tasks', 'import_role', 'include_role', 'meta'].includes(stripCollection(a)));
       if (known.length === 1) {
         for (const a of actions.filter((x) => x !== known[0])) this.unknownKeyword(t, a);
         return this.action(t, known[0]!, baseDir, loc, name, me);
@@ -335,24 +326,24 @@ class Loader implements RoleLoaderHost {
   }
 
   private action(t: Obj, action: string, baseDir: string, loc: Loc, name: string | undefined, me: Inherited): Task[] {
-    if (action === 'import_tasks' || action === 'include_tasks') return this.tasksFile(t, action, baseDir, loc, name, me);
-    if (stripFqcn(action) === 'import_role' || stripFqcn(action) === 'include_role') return this.roleTask(t, action, loc, name, me, baseDir);
-    if (action === 'meta') {
-      const a = t.meta;
+    const control = stripCollection(action);
+    if (control === 'import_tasks' || control === 'include_tasks') return this.tasksFile(t, action, baseDir, loc, name, me);
+    if (control === 'import_role' || control === 'include_role') return this.roleTask(t, action, loc, name, me, baseDir);
+    if (control === 'meta') {
+      const a = t[action];
       if (typeof a !== 'string' || !META_ACTIONS.includes(a)) {
-        this.problem(locOf(t, 'meta', 'value'), `unknown meta action '${String(a)}'`, `meta actions: ${META_ACTIONS.join(', ')}`);
+        this.problem(locOf(t, action, 'value'), `unknown meta action '${String(a)}'`, `meta actions: ${META_ACTIONS.join(', ')}`);
         return [];
       }
       return [{ kind: 'meta', name, loc, baseDir, ...me, action: a as 'flush_handlers' }];
     }
-    const mod = this.registry.get(stripFqcn(action));
+    const mod = this.registry.get(action);
     if (!mod) {
-      const known = ANSIBLE_NAMES[stripFqcn(action)];
-      const near = nearest(stripFqcn(action), this.registry.names());
+      const near = nearest(stripCollection(action), this.registry.names());
       this.problem(
         locOf(t, action),
         `unknown module '${action}'`,
-        known ? `Ansible's '${stripFqcn(action)}' is '${known}' in tsplay` : near.length ? `did you mean '${near.join("' or '")}'? (tsplay doc lists modules)` : `modules: ${this.registry.names().join(', ')}`,
+        near.length ? `did you mean '${near.join("' or '")}'? (tsplay doc lists modules)` : `modules: ${this.registry.names().join(', ')}`,
       );
       return [];
     }
@@ -487,10 +478,6 @@ function addWhen(tasks: Task[], when: unknown): void {
     t.when = [when, ...t.when];
     if (t.kind === 'block') for (const part of [t.block, t.rescue, t.always]) addWhen(part, when);
   }
-}
-
-function stripFqcn(name: string): string {
-  return name.replace(/^(ansible\.builtin|ansible\.posix|community\.general|community\.postgresql|community\.crypto|tsplay)\./, '');
 }
 
 /** Tasks files are looked up beside the including file, then in its `tasks/` folder. */

@@ -253,4 +253,12 @@ all:
     expect(list.stdout).to.match(/^file_line +Ensure a line/m);
     expect(list.stdout).to.match(/^command +/m);
   });
+
+  it("tsplay doc finds a module by Ansible's name and lists those names", async () => {
+    const [short, fqcn] = await Promise.all([runCli(['doc', 'lineinfile']), runCli(['doc', 'ansible.posix.acl'])]);
+    expect(short.code, short.stderr).to.equal(0);
+    expect(short.stdout).to.match(/^> FILE_LINE\n/);
+    expect(short.stdout).to.include("Ansible's names: lineinfile, ansible.builtin.lineinfile");
+    expect(fqcn.stdout).to.match(/^> SETFACL\n/);
+  });
 });

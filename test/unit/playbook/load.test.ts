@@ -25,6 +25,7 @@ const fileLine = defineModule({
     },
   },
   aliases: { dest: 'path' },
+  ansibleNames: ['lineinfile', 'ansible.builtin.lineinfile'],
   ...noop,
 });
 
@@ -107,11 +108,15 @@ describe('playbook loading and validation', () => {
     ]);
   });
 
-  it("names Ansible's spelling of a module and accepts fully qualified names", async () => {
-    const dir = playbookDir({ 'site.yml': play('    - lineinfile: {path: /x}\n    - ansible.builtin.file_line: {path: /x}\n') });
+  it("finds a module by Ansible's name, short or fully qualified, and by tsplay's", async () => {
+    const dir = playbookDir({
+      'site.yml': play('    - lineinfile: {path: /x}\n    - ansible.builtin.lineinfile: {path: /x}\n    - ansible.builtin.file_line: {path: /x}\n    - linefile: {path: /x}\n'),
+    });
     const err = await problemsOf(join(dir, 'site.yml'));
-    expect(err.problems).to.have.length(1);
-    expect(err.problems[0]!.hint).to.equal("Ansible's 'lineinfile' is 'file_line' in tsplay");
+    expect(err.problems.map((p) => `${p.line}: ${p.message}`)).to.deep.equal(["6: unknown module 'linefile'"]);
+    const ok = playbookDir({ 'site.yml': play('    - lineinfile: {path: /x, line: a}\n    - ansible.builtin.debug: {msg: x}\n') });
+    const tasks = (await loadPlaybook(join(ok, 'site.yml'), registry)).plays[0]!.tasks as ModuleTask[];
+    expect(tasks.map((t) => t.module.name)).to.deep.equal(['file_line', 'debug']);
   });
 
   it('reports a YAML syntax error at its position', async () => {
