@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
 import { parseKeyValueArgs } from '../engine/module-args.js';
-import { parseYaml } from '../engine/yaml-source.js';
+import { parseYaml, parseYamlOrVault } from '../engine/yaml-source.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -20,7 +20,7 @@ function parseOne(v: string): Record<string, unknown> {
     } catch (e) {
       throw new UsageError(`--extra-vars: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    return mapping(content, `--extra-vars @${file}`);
+    return mapping(content, `--extra-vars @${file}`, true);
   }
   if (text.startsWith('{') || text.startsWith('---')) return mapping(text, '--extra-vars');
   const kv = parseKeyValueArgs(text);
@@ -28,9 +28,10 @@ function parseOne(v: string): Record<string, unknown> {
   return kv;
 }
 
-function mapping(content: string, what: string): Record<string, unknown> {
-  // Read as playbooks are: YAML 1.1, and keys as written (`n:` is a name, not false).
-  const { documents, problems } = parseYaml(content, what);
+function mapping(content: string, what: string, fromFile = false): Record<string, unknown> {
+  // Read as playbooks are: YAML 1.1, and keys as written (`n:` is a name, not false); a file
+  // may be encrypted with ansible-vault.
+  const { documents, problems } = (fromFile ? parseYamlOrVault : parseYaml)(content, what);
   const p = problems[0];
   if (p) throw new UsageError(`${what}:${p.line}:${p.col}: ${p.message}`);
   const data = documents[0];

@@ -14,8 +14,9 @@ import { runPlaybook, type RunSummary } from '../engine/runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
 import { promptSecret } from './prompt.js';
+import { vaultKeyringFor, type VaultFlags } from './vault-flags.js';
 
-export interface RunFlags {
+export interface RunFlags extends VaultFlags {
   inventory?: string;
   tags: string[];
   skipTags: string[];
@@ -50,6 +51,8 @@ export interface RunHooks {
 export async function runCommand(registry: Registry, playbookPath: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
   const write = hooks.write ?? ((t: string) => process.stdout.write(t));
   if (!existsSync(playbookPath)) throw new UsageError(`playbook not found: ${playbookPath}`);
+  // Before anything is loaded: YAML loading opens vaulted files and values with these secrets.
+  const keyring = await vaultKeyringFor(flags);
   for (const dir of flags.modulePath) await loadModuleDir(registry, dir);
   const beside = join(dirname(playbookPath), 'modules');
   if (existsSync(beside)) await loadModuleDir(registry, beside);
@@ -68,7 +71,9 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
   }
   if (flags.listHosts) return write(listHosts(playbook, inventory, flags.limit) + '\n'), ExitCode.ok;
   const extraVars = parseExtraVars(flags.extraVars);
-  const secrets = { values: [] as string[] };
+  // What the vault revealed is masked like every other secret (the list keeps growing: files
+  // included at run time are opened into it too).
+  const secrets = { values: keyring.revealed };
   const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
   if (becomePassword) secrets.values.push(becomePassword);
   const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, secrets, write };

@@ -10,6 +10,11 @@ export class UsageError extends TsplayError {
   override name = 'UsageError';
 }
 
+/** Input that cannot be read, with no position to point at (a vault that does not open). */
+export class InputError extends TsplayError {
+  override name = 'InputError';
+}
+
 /** One problem found while loading a playbook or inventory, pointing at the YAML. */
 export interface SourceProblem {
   file: string;
@@ -90,7 +95,7 @@ export const ExitCode = {
 } as const;
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof ValidationError) return ExitCode.invalidInput;
+  if (err instanceof ValidationError || err instanceof InputError) return ExitCode.invalidInput;
   if (err instanceof UsageError) return ExitCode.badOptions;
   if (err instanceof ConnectionError) return ExitCode.unreachable;
   if (err instanceof TsplayError) return ExitCode.hostFailed;

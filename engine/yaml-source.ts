@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { type SourceProblem, ValidationError } from './errors.js';
+import { isVaultText } from './vault/cipher.js';
+import { VaultError, vaultKeyring } from './vault/keyring.js';
 
 export interface Loc {
   file: string;
@@ -54,12 +56,19 @@ export interface LoadedYaml {
   problems: SourceProblem[];
 }
 
-/** Parses YAML text (YAML 1.1 like Ansible: yes/no are booleans), recording positions. */
-export function parseYaml(text: string, file: string): LoadedYaml {
+/** `!vault |` scalars stay strings here; convert() opens them with the run's keyring. */
+const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
+
+/**
+ * Parses YAML text (YAML 1.1 like Ansible: yes/no are booleans), recording positions. A
+ * `secret` text (a decrypted vault file) keeps no source lines, so no message can quote it.
+ */
+export function parseYaml(text: string, file: string, o: { secret?: boolean } = {}): LoadedYaml {
   const shown = displayPath(file);
-  texts.set(shown, text.split('\n'));
+  if (o.secret) texts.delete(shown);
+  else texts.set(shown, text.split('\n'));
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: (a, b) => keyText(a, text) === keyText(b, text) });
+  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', merge: true, prettyErrors: false, customTags: [VAULT_TAG], uniqueKeys: (a, b) => keyText(a, text) === keyText(b, text) });
   const problems: SourceProblem[] = [];
   const documents: unknown[] = [];
   const pos = (offset: number): Loc => {
@@ -82,6 +91,7 @@ export function parseYaml(text: string, file: string): LoadedYaml {
         }
         return anchors.get(target as Node) ?? convert(target);
       }
+      if (isScalar(node) && node.tag === '!vault') return openInline(String(node.value), pos(node.range?.[0] ?? 0), problems);
       if (isScalar(node)) {
         // Ansible's YAML 1.1 (PyYAML) reads y/n as letters, not booleans.
         const src = typeof node.value === 'boolean' && node.range ? text.slice(node.range[0], node.range[1]) : '';
@@ -132,9 +142,33 @@ export function parseYaml(text: string, file: string): LoadedYaml {
       }
       return node ?? null;
     };
-    documents.push(convert(doc.contents));
+    const value = convert(doc.contents);
+    if (o.secret) revealAll(value);
+    documents.push(value);
   }
   return { documents, problems };
+}
+
+/** An inline `!vault` value: its plaintext (a string, as in Ansible), or a problem. */
+function openInline(vaultText: string, at: Loc, problems: SourceProblem[]): string | null {
+  const keyring = vaultKeyring();
+  try {
+    const plain = keyring.open(vaultText, "this !vault value").toString('utf8');
+    keyring.reveal(plain);
+    keyring.inline.set(plain, vaultText);
+    return plain;
+  } catch (e) {
+    if (!(e instanceof VaultError)) throw e;
+    problems.push(problemAt(at, e.message));
+    return null;
+  }
+}
+
+/** Every string in a decrypted file is a secret. */
+function revealAll(v: unknown): void {
+  if (typeof v === 'string') vaultKeyring().reveal(v);
+  else if (Array.isArray(v)) v.forEach(revealAll);
+  else if (v && typeof v === 'object') Object.values(v).forEach(revealAll);
 }
 
 function keyText(node: unknown, text: string): unknown {
@@ -154,7 +188,19 @@ export function loadYamlFile(file: string): LoadedYaml {
       problems: [{ file: displayPath(file), line: 1, col: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}` }],
     };
   }
-  return parseYaml(text, file);
+  return parseYamlOrVault(text, file);
+}
+
+/** parseYaml, or first decryption when the text is a whole file encrypted with ansible-vault. */
+export function parseYamlOrVault(text: string, file: string): LoadedYaml {
+  if (!isVaultText(text)) return parseYaml(text, file);
+  // A whole file encrypted with ansible-vault (vars files, group_vars, inventories).
+  try {
+    return parseYaml(vaultKeyring().open(text, displayPath(file)).toString('utf8'), file, { secret: true });
+  } catch (e) {
+    if (!(e instanceof VaultError)) throw e;
+    return { documents: [], problems: [{ file: displayPath(file), line: 1, col: 1, message: e.message }] };
+  }
 }
 
 /** Loads a YAML file that must hold one document; throws ValidationError on problems. */
