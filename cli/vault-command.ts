@@ -38,7 +38,9 @@ export async function vaultCommand(action: Action, args: string[], flags: VaultC
       if (flags.output && files.length > 1) throw new UsageError('--output works with one file only');
       for (const f of files) {
         const src = f === '-' ? f : realFile(f);
-        writeData(flags.output ?? src, encryptVault(readData(src), secret, id), out);
+        const data = readData(src);
+        if (isVaultText(data)) throw new VaultError(`input is already encrypted: ${f === '-' ? 'stdin' : f}`);
+        writeData(flags.output ?? src, encryptVault(data, secret, id), out);
       }
       io.err('Encryption successful\n');
       return;
