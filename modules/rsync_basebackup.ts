@@ -145,7 +145,7 @@ export default defineModule<Args, Plan>({
     'Runs on the standby. Unless the standby already is a standby of this primary, apply stops the ' +
     'standby cluster (pg_ctlcluster), then on primary_host runs ONE psql session as postgres that ' +
     'starts a base backup, rsyncs the data directory over SSH to ssh_user@standby_address (the ' +
-    'postgres key mesh must exist: ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new) with ' +
+    'postgres key mesh and the standby host key in known_hosts must exist: ssh -o BatchMode=yes -o StrictHostKeyChecking=yes) with ' +
     '--delete and --checksum, leaving out pg_wal/pg_xlog, pg_log, pg_replslot, postmaster.* and the keep files, and ' +
     'stops the backup. 9.6 uses the exclusive pg_start_backup/pg_stop_backup (an exit trap stops it ' +
     'after a failure); 10–14 the non-exclusive ones and 15+ pg_backup_start/pg_backup_stop, whose ' +

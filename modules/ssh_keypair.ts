@@ -71,7 +71,8 @@ export default defineModule<Args, Plan>({
   description:
     'Generates PATH and PATH.pub with `ssh-keygen -q -N \'\' -t TYPE -f PATH` (run as owner when given, so the ' +
     'files and a missing parent folder (mode 0700) belong to that user). An existing key is kept whatever its type; ' +
-    'its comment is updated (ssh-keygen -c), a missing PATH.pub is rebuilt, and owner/group/mode are corrected. ' +
+    'its comment is updated in PATH.pub (rebuilt from the private key: `ssh-keygen -c` of OpenSSH 7.4 refuses PEM RSA keys), ' +
+    'a missing PATH.pub is rebuilt, and owner/group/mode are corrected. ' +
     'Result: public_key ("ssh-rsa AAAA…"), fingerprint, type, size, comment, filename.',
   schema: {
     type: 'object',
@@ -161,10 +162,14 @@ export default defineModule<Args, Plan>({
     }
     // ssh-keygen refuses a private key that others can read: fix its mode before using it.
     if (plan.generate || plan.fixPrivate) await ctx.run(applyAttrsScript(args.path, plan.attrs));
-    const steps: string[] = [];
-    if (plan.writePublic) steps.push(`ssh-keygen -y -f ${p} > ${pub}`);
-    if (plan.setComment) steps.push(`ssh-keygen -q -c -C ${quote(args.comment!)} -f ${p}`);
-    if (steps.length) await ctx.run(steps.join(' && '), asOwner);
+    // The comment lives in PATH.pub: a PEM key (ssh-keygen's default for RSA up to 7.7) has
+    // none of its own, and OpenSSH 7.4's `ssh-keygen -c` refuses such keys. So the .pub is
+    // rebuilt from the private key's public half plus the comment, on every OpenSSH.
+    if (plan.writePublic || plan.setComment) {
+      const comment = args.comment !== undefined ? ` ${quote(args.comment)}` : '';
+      const format = args.comment !== undefined ? `'%s %s %s\\n' "$1" "$2"` : `'%s %s\\n' "$1" "$2"`;
+      await ctx.run(`k=$(ssh-keygen -y -f ${p}) && set -- $k && printf ${format}${comment} > ${pub}`, asOwner);
+    }
     const fixPublic = plan.generate || plan.fixPublic || plan.writePublic ? applyAttrsScript(`${args.path}.pub`, { owner: args.owner, group: args.group }) : '';
     const info = parseInfo(await ctx.run([fixPublic, infoProbe(args.path)].filter(Boolean).join(' && ')));
     return { result: { filename: args.path, ...(info ?? {}) } };

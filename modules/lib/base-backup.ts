@@ -48,7 +48,9 @@ export function rsyncExcludes(version: number, keep: string[]): string[] {
 export function rsyncCommand(spec: BaseBackupSpec, sourceVar: string): string {
   const filters = spec.keep.flatMap((k) => ['--filter', `P /${k.replace(/^\/+/, '')}`]);
   const excludes = rsyncExcludes(spec.version, spec.keep).flatMap((e) => ['--exclude', e]);
-  const ssh = 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10';
+  // The standby's host key is in postgres's known_hosts (the ssh section records every type its
+  // sshd offers): `yes`, as accept-new came only in OpenSSH 7.6 (Astra Linux SE 1.6 has 7.4).
+  const ssh = 'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10';
   return `${cmd('rsync', '-a', '--checksum', '--delete', '--delete-excluded', ...filters, ...excludes, '-e', ssh)} "$${sourceVar}/" ${quote(spec.destination)}`;
 }
 

@@ -66,7 +66,7 @@ const cases: CaseFile = {
           /if pg_ctlcluster 15 main status >\/dev\/null 2>&1; then pg_ctlcluster 15 main stop; fi/,
           /sudo -H -n -u postgres -- \/bin\/sh -c [\s\S]*pg_backup_start\(.*tsplay base backup for h1.*, true\) AS start_lsn/,
           /rsync -a --checksum --delete --delete-excluded --filter .*P \/pg_audit\.conf.* --exclude .*\/pg_wal\/\*.* --exclude .*\/postmaster\.\*/,
-          /-e .*ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new/,
+          /-e .*ssh -o BatchMode=yes -o StrictHostKeyChecking=yes/,
           /"\$TSPLAY_PGDATA\/" postgres@10\.213\.0\.11:\/var\/lib\/postgresql\/15\/main\//,
           /SELECT labelfile FROM pg_backup_stop\(true\);/,
           /p=\/var\/lib\/postgresql\/15\/main\/standby\.signal/,
