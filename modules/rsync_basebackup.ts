@@ -22,6 +22,8 @@ interface Args {
   replication_user: string;
   replication_password?: string;
   keep: string[];
+  xattrs: boolean;
+  acls: boolean;
   trigger_file?: string;
   application_name?: string;
   ssh_user: string;
@@ -127,6 +129,8 @@ async function backupOnPrimary(ctx: ModuleContext, a: Args, s: Settings): Promis
     label: `tsplay base backup for ${ctx.host}`,
     destination: `${a.ssh_user}@${host}:${s.data}/`,
     keep: a.keep,
+    xattrs: a.xattrs,
+    acls: a.acls,
   });
   const conn = await ctx.connectionTo(a.primary_host);
   const wrapped = wrapBecome(script, { user: PG_USER });
@@ -176,6 +180,14 @@ export default defineModule<Args, Plan>({
       trigger_file: { type: 'string', description: 'Trigger file that promotes the standby (trigger_file / promote_trigger_file; PostgreSQL 15 or earlier).' },
       application_name: { type: 'string', description: "application_name in primary_conninfo (default: the standby's inventory name)." },
       ssh_user: { type: 'string', default: 'postgres', description: 'User rsync logs in as on the standby.' },
+      xattrs: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Copy extended attributes too (rsync -X): Astra Linux keeps PARSEC labels in them, and rsync -a drops them. ' +
+          'rsync running as ssh_user can set only the attributes that user may set (see docs/astra.md).',
+      },
+      acls: { type: 'boolean', default: false, description: 'Copy POSIX ACLs too (rsync -A).' },
     },
   },
   secrets: ['replication_password'],

@@ -15,6 +15,10 @@ export interface BaseBackupSpec {
   destination: string;
   /** Files of the standby's data directory that are neither copied nor deleted. */
   keep: string[];
+  /** rsync -X: extended attributes (Astra Linux's PARSEC labels live there). */
+  xattrs?: boolean;
+  /** rsync -A: POSIX ACLs. */
+  acls?: boolean;
 }
 
 /** What never goes from the primary's data directory to the standby (anchored at its root). */
@@ -51,7 +55,8 @@ export function rsyncCommand(spec: BaseBackupSpec, sourceVar: string): string {
   // The standby's host key is in postgres's known_hosts (the ssh section records every type its
   // sshd offers): `yes`, as accept-new came only in OpenSSH 7.6 (Astra Linux SE 1.6 has 7.4).
   const ssh = 'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10';
-  return `${cmd('rsync', '-a', '--checksum', '--delete', '--delete-excluded', ...filters, ...excludes, '-e', ssh)} "$${sourceVar}/" ${quote(spec.destination)}`;
+  const keepAttrs = [...(spec.xattrs ? ['-X'] : []), ...(spec.acls ? ['-A'] : [])];
+  return `${cmd('rsync', '-a', ...keepAttrs, '--checksum', '--delete', '--delete-excluded', ...filters, ...excludes, '-e', ssh)} "$${sourceVar}/" ${quote(spec.destination)}`;
 }
 
 /** The psql session: start, copy, stop (and print the label for 10+). */

@@ -139,6 +139,14 @@ const cases: CaseFile = {
       },
     },
     {
+      name: 'Astra Linux: xattrs and acls keep PARSEC labels and ACLs (rsync -X -A), which rsync -a drops',
+      args: { ...args, xattrs: true, acls: true },
+      before: [standby({ conf: AUTO_HEADER, running: true }), ...standbyApply()],
+      peers: primaryOk('pg_backup_start', LABEL),
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO })],
+      expect: { changed: true, applies: [/rsync -a -X -A --checksum --delete /] },
+    },
+    {
       name: 'no cluster data at all: seeded',
       args,
       before: [standby({ version: MISSING('/var/lib/postgresql/15/main/PG_VERSION'), conf: MISSING('/var/lib/postgresql/15/main/postgresql.auto.conf') }), ...standbyApply('')],
