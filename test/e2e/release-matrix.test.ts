@@ -1,0 +1,100 @@
+// The release matrix on the lab: for each release, site.yml on fresh hosts, a rerun that changes
+// nothing, and the failover drill. bookworm is test/e2e/playbooks.test.ts; this suite runs the
+// others (TSPLAY_LAB_MATRIX, default "bullseye,trixie") one after the other under the lab
+// reservation, prints what each costs, and gives the lab back as bookworm.
+import { expect } from 'chai';
+import { labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
+import { parseRelease } from '../../lab/base-image.js';
+import { SECRETS_FILE } from '../../lab/secrets.js';
+import { type CliResult, runCli } from '../support/cli.js';
+import { requireRootOrSkip } from '../support/root.js';
+
+const MATRIX = (process.env.TSPLAY_LAB_MATRIX ?? 'bullseye,trixie').split(',').filter(Boolean).map((r) => parseRelease(r));
+const HOSTS = ['master', 'slave', 'balancer'];
+
+function recap(out: string): Record<string, Record<string, number>> {
+  const result: Record<string, Record<string, number>> = {};
+  for (const line of out.slice(out.lastIndexOf('PLAY RECAP')).split('\n')) {
+    const m = /^(\S+)\s+:\s+(.*)$/.exec(line);
+    if (m) result[m[1]!] = Object.fromEntries([...m[2]!.matchAll(/(\w+)=(\d+)/g)].map((x) => [x[1]!, Number(x[2])]));
+  }
+  return result;
+}
+
+const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-8000)}\n${r.stderr}`;
+const seconds = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
+
+async function playbook(file: string, timeoutMs: number): Promise<CliResult> {
+  return runCli(['run', file, '-i', 'inventory/lab.yml', '-e', `@${SECRETS_FILE}`, '--output', 'plain'], { timeoutMs });
+}
+
+describe('release matrix on the lab (e2e)', function () {
+  this.timeout(60 * 60_000);
+  let giveBack: (() => void) | undefined;
+  const costs: string[] = [];
+
+  before(async function () {
+    requireRootOrSkip(this, 'the release matrix');
+    giveBack = await reserveLab();
+  });
+
+  after(async () => {
+    if (!giveBack) return;
+    try {
+      // Others expect the default lab: bookworm.
+      if ((await labStatus()).release !== 'bookworm') await labUp();
+    } finally {
+      giveBack();
+    }
+    for (const c of costs) console.log(`    ${c}`);
+  });
+
+  for (const release of MATRIX) {
+    describe(release, () => {
+      let built = false;
+      const cost: Record<string, string> = {};
+      after(() => {
+        costs.push(`${release}: ${Object.entries(cost).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
+      });
+
+      it(`fresh ${release} hosts`, async () => {
+        const t0 = Date.now();
+        const before = await labStatus();
+        await labUp({ release });
+        // A lab already on this release keeps its hosts: start them from the fresh base.
+        if (before.up && before.release === release) await labReset();
+        expect((await labStatus()).release).to.equal(release);
+        cost['lab up'] = seconds(t0);
+      });
+
+      it('site.yml builds the cluster and its verify section passes', async () => {
+        const t0 = Date.now();
+        const r = await playbook('playbooks/site.yml', 20 * 60_000);
+        cost['site.yml'] = seconds(t0);
+        expect(r.code, explain(r)).to.equal(0);
+        for (const h of HOSTS) expect(recap(r.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
+        built = true;
+      });
+
+      it('a second run changes nothing', async function () {
+        if (!built) this.skip();
+        const t0 = Date.now();
+        const r = await playbook('playbooks/site.yml', 10 * 60_000);
+        cost.rerun = seconds(t0);
+        expect(r.code, explain(r)).to.equal(0);
+        for (const h of HOSTS) expect(recap(r.stdout)[h], h).to.include({ changed: 0, failed: 0 });
+      });
+
+      it('the failover drill promotes the slave and writes through the balancer again', async function () {
+        if (!built) this.skip();
+        const t0 = Date.now();
+        const r = await playbook('playbooks/drill-failover.yml', 10 * 60_000);
+        cost.drill = seconds(t0);
+        expect(r.code, explain(r)).to.equal(0);
+        const write = /cut → first write through balancer: +(\d+(?:\.\d+)?) s/.exec(r.stdout);
+        expect(write, explain(r)).to.not.equal(null);
+        cost['drill: write back after'] = write![1]!;
+      });
+    });
+  }
+});
