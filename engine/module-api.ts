@@ -79,6 +79,8 @@ export interface WriteFileOptions {
   backup?: boolean;
   /** A command run on the new content before it replaces the target; `%s` is the temp file. */
   validate?: string;
+  /** Write to a symlink's target instead of replacing the link with a file (default false). */
+  follow?: boolean;
 }
 
 /** What a module sees of the host it runs on. */

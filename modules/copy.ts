@@ -20,6 +20,7 @@ interface Args {
   backup: boolean;
   validate?: string;
   force: boolean;
+  follow: boolean;
 }
 
 function source(ctx: ModuleContext, a: Args): { bytes: Buffer; name?: string; perm?: number } {
@@ -67,6 +68,13 @@ export default defineModule<Args, ContentPlan>({
     "given). A relative `src` is looked up in the playbook folder's files/, ../files/, then the",
     'playbook folder. A `dest` ending in / or naming a directory receives src under its own name.',
     "`force: false` only creates a missing file. `mode: preserve` takes src's mode.",
+    '',
+    'Links: a symlink at `dest` is replaced by a regular file (Ansible\'s copy does the same when',
+    'the content differs; tsplay does it always, so the result never depends on where a link',
+    'points, and a link planted by the future owner cannot make tsplay chown or overwrite another',
+    "file). `follow: true` writes to the link's target instead. Writes are complete or not done:",
+    'the new content is renamed over the file only after its length and checksum were verified,',
+    "and the old file's owner, mode and POSIX ACL are kept unless owner/group/mode are given.",
   ].join('\n'),
   schema: {
     type: 'object',

@@ -25,6 +25,7 @@ interface Args {
   owner?: string;
   group?: string;
   mode?: string | number;
+  follow: boolean;
 }
 
 interface Plan {
@@ -91,6 +92,12 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
     ctx.log(`file_line: the ${a.regexp === '' ? 'regular expression' : 'search string'} is an empty string, which will match every line in the file`);
   }
   const file = await readRemoteFile(ctx, a.path);
+  if (file.stat.kind === 'link' && !a.follow) {
+    throw new ModuleError(
+      `${a.path} is a symbolic link (to ${file.stat.linkTarget}): file_line edits a link's target only with follow: true ` +
+        "(whoever can write the link's folder could have pointed it at another file)",
+    );
+  }
   const st = followed(file.stat);
   if (st.kind === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`);
   const exists = file.content !== undefined;
@@ -122,7 +129,7 @@ async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResu
   let backup: string | undefined;
   if (plan.content !== undefined) {
     if (plan.create) await ctx.run(`mkdir -p -- "$(dirname -- ${quote(a.path)})"`);
-    ({ backup } = await ctx.writeFile(a.path, Buffer.from(plan.content, 'latin1'), { ...plan.attrs, backup: a.backup, validate: a.validate }));
+    ({ backup } = await ctx.writeFile(a.path, Buffer.from(plan.content, 'latin1'), { ...plan.attrs, backup: a.backup, validate: a.validate, follow: a.follow }));
   } else {
     await ctx.run(applyAttrsScript(a.path, plan.attrs));
   }
@@ -142,7 +149,13 @@ export default defineModule<Args, Plan>({
     'regexp match and changes nothing when the regexp does not match. Python syntax such as',
     '(?P<name>...), (?P=name), \\A, \\Z and (?i) works as in Ansible. Line endings of existing',
     "lines are kept (CRLF files stay CRLF); new lines end with '\\n'. The file is read and",
-    'compared in one round trip and written atomically (owner and mode kept).',
+    'compared in one round trip and written atomically (owner, mode and POSIX ACL kept; the',
+    'rename happens only after the whole content arrived and its checksum matched). Bytes that',
+    'the edit does not touch stay the same bytes, whatever the encoding (Latin-1, CP1251, KOI8-R).',
+    '',
+    "Links: unlike Ansible's lineinfile, which always edits a link's target, file_line refuses a",
+    'path that is a symbolic link unless `follow: true`: whoever can write the folder of the link',
+    '(the owner of ~user/.ssh, of a data directory) could have pointed it at a file of root.',
   ].join('\n'),
   aliases: { dest: 'path', destfile: 'path', name: 'path', value: 'line', regex: 'regexp' },
   schema: {
@@ -163,6 +176,7 @@ export default defineModule<Args, Plan>({
       backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
       validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
       ...attrSchema,
+      follow: { type: 'boolean', default: false, description: "Edit the target of a link at path (else a link is an error: it may have been planted)." },
     },
   },
   examples: [

@@ -4,7 +4,7 @@ import { CommandError } from '../errors.js';
 import { redact } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, ModuleContext, WriteFileOptions } from '../module-api.js';
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
-import { quote } from '../shell.js';
+import { atomicWriteScript } from './atomic-write.js';
 
 export interface ContextSettings {
   host: string;
@@ -44,7 +44,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     exec,
     run,
     async writeFile(path: string, content: string | Buffer, opts: WriteFileOptions = {}) {
-      const out = await run(atomicWriteScript(path, opts), { stdin: content });
+      const out = await run(atomicWriteScript(path, opts, Buffer.from(content)), { stdin: content });
       const backup = /^backup=(.+)$/m.exec(out)?.[1];
       return backup ? { backup } : {};
     },
@@ -52,35 +52,4 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     log: s.log,
     evaluate: s.evaluate,
   };
-}
-
-/**
- * One remote script that writes stdin to a temp file beside the target, gives it the target's
- * owner and mode (or the requested ones), validates it, optionally keeps a backup, and renames
- * it over the target.
- */
-export function atomicWriteScript(path: string, opts: WriteFileOptions): string {
-  const p = quote(path);
-  const lines = [
-    'set -e',
-    `p=${p}`,
-    // Write through a symlink to its target, as editors and Ansible do.
-    'if [ -L "$p" ]; then p=$(readlink -f -- "$p"); fi',
-    't=$(mktemp "$(dirname -- "$p")/.tsplay.XXXXXX")',
-    `trap 'rm -f -- "$t"' EXIT`,
-    'cat > "$t"',
-    'if [ -e "$p" ]; then chown --reference="$p" -- "$t" 2>/dev/null || true; chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi',
-  ];
-  if (opts.owner) lines.push(`chown -- ${quote(opts.owner)} "$t"`);
-  if (opts.group) lines.push(`chgrp -- ${quote(opts.group)} "$t"`);
-  if (opts.mode) lines.push(`chmod -- ${quote(opts.mode)} "$t"`);
-  if (opts.validate) {
-    const v = opts.validate.includes('%s') ? opts.validate.split('%s').join('"$t"') : `${opts.validate} "$t"`;
-    lines.push(`if ! ( ${v} ) >&2; then echo "validation failed: ${opts.validate.replace(/["$`\\]/g, '\\$&')}" >&2; exit 1; fi`);
-  }
-  if (opts.backup) {
-    lines.push('if [ -e "$p" ]; then b="$p.$(date +%Y-%m-%d@%H:%M:%S).$$~"; cp -p -- "$p" "$b"; echo "backup=$b"; fi');
-  }
-  lines.push('mv -f -- "$t" "$p"', 'trap - EXIT');
-  return lines.join('\n');
 }

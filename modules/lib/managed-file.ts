@@ -12,6 +12,12 @@ export const contentSchema = {
   backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file.' },
   validate: { type: 'string', description: 'Command run on the new content before it replaces the file; %s is the temp file.' },
   force: { type: 'boolean', default: true, description: 'false: only create the file when it does not exist.' },
+  follow: {
+    type: 'boolean',
+    default: false,
+    description:
+      "true: write to the target of a link at dest. false (the default, as in Ansible): replace the link with a file, so that a link planted by the file's future owner cannot hand them another file.",
+  },
 };
 
 export interface ContentPlan {
@@ -23,6 +29,8 @@ export interface ContentPlan {
   validate?: string;
   /** The parent folder must be created first (new file in a new folder). */
   makeParent: boolean;
+  /** Write to a link's target (else a link at the path is replaced). */
+  follow: boolean;
 }
 
 export interface ContentOptions extends WantedAttrs {
@@ -32,10 +40,14 @@ export interface ContentOptions extends WantedAttrs {
   force?: boolean;
   /** Create missing parent folders. */
   makeParent?: boolean;
+  /** Write to the target of a link at the path instead of replacing the link. */
+  follow?: boolean;
 }
 
 /** Compares `content` with the remote file; the Change holds the plan for `applyContent`. */
 export function planContent(path: string, file: RemoteFile, content: Buffer, opts: ContentOptions): CheckResult<ContentPlan> {
+  const follow = opts.follow ?? false;
+  if (file.stat.kind === 'link' && !follow) return replaceLink(path, file, content, opts);
   const found = followed(file.stat);
   // A dangling link is written through, as the atomic write does: its target is created.
   const st = found.kind === 'link' ? { ...found, kind: 'absent' as const } : found;
@@ -62,7 +74,21 @@ export function planContent(path: string, file: RemoteFile, content: Buffer, opt
       backup: opts.backup ?? false,
       validate: opts.validate,
       makeParent: !exists && (opts.makeParent ?? false),
+      follow,
     },
+  };
+}
+
+/** Without `follow`, a link at the path becomes a regular file with the content (as Ansible's copy does). */
+function replaceLink(path: string, file: RemoteFile, content: Buffer, opts: ContentOptions): CheckResult<ContentPlan> {
+  if (opts.force === false) return { changed: false, reason: `${path} exists (a link; force: false)` };
+  checkValidate(opts.validate);
+  const attrs = resolveAttrs(opts, { ...file.stat, kind: 'absent' });
+  return {
+    changed: true,
+    description: `replace the link ${path} → ${file.stat.linkTarget} with a file (follow: true would write to the link's target)`,
+    diffs: [{ path, before: diffText(file.content), after: diffText(content) }],
+    plan: { path, content, attrs, backup: opts.backup ?? false, validate: opts.validate, makeParent: false, follow: false },
   };
 }
 
@@ -72,6 +98,6 @@ export async function applyContent(ctx: ModuleContext, plan: ContentPlan): Promi
     return { result: { path: plan.path } };
   }
   if (plan.makeParent) await ctx.run(`mkdir -p -- "$(dirname -- ${quote(plan.path)})"`);
-  const { backup } = await ctx.writeFile(plan.path, plan.content, { ...plan.attrs, backup: plan.backup, validate: plan.validate });
+  const { backup } = await ctx.writeFile(plan.path, plan.content, { ...plan.attrs, backup: plan.backup, validate: plan.validate, follow: plan.follow });
   return { result: { path: plan.path, ...(backup ? { backup_file: backup } : {}) } };
 }

@@ -36,7 +36,7 @@ export default {
         message: /^create \/var\/lib\/postgresql\/\.ssh \(0700\); \/var\/lib\/postgresql\/\.ssh\/authorized_keys: add 1 key$/,
         applies: [
           /^mkdir -p -- \/var\/lib\/postgresql\/\.ssh && chown -- postgres \/var\/lib\/postgresql\/\.ssh && chgrp -- postgres \/var\/lib\/postgresql\/\.ssh && chmod -- 0700/,
-          /chown -- postgres "\$t"\nchgrp -- postgres "\$t"\nchmod -- 0600 "\$t"/,
+          /chown -- postgres "\$f"\nchgrp -- postgres "\$f"\nchmod -- 0600 "\$f"/,
         ],
       },
     },

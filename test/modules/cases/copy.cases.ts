@@ -16,7 +16,7 @@ const cases: CaseFile = {
       args: { dest: '/etc/pgpool2/pcp.conf', content: 'pgpool:5f4dcc3b5aa765d61d8327deb882cf99\n', mode: 0o600 },
       before: [copyReply({ kind: 'absent' }), writeOk],
       after: [copyReply({ content: 'pgpool:5f4dcc3b5aa765d61d8327deb882cf99\n', perm: 0o600 })],
-      expect: { changed: true, message: /^create /, applies: [/chmod -- 0600 "\$t"/] },
+      expect: { changed: true, message: /^create /, applies: [/chmod -- 0600 "\$f"/] },
     },
     {
       name: 'same bytes → no change',

@@ -22,7 +22,7 @@ const cases: CaseFile = {
       vars,
       before: [fileReply({ kind: 'absent' }), writeOk],
       after: [fileReply({ content: rendered, owner: 'postgres', uid: 108, perm: 0o640 })],
-      expect: { changed: true, message: /^create \/etc\/pgpool2\/pgpool\.conf$/, applies: [/chown -- postgres "\$t"/, /chmod -- 0640 "\$t"/] },
+      expect: { changed: true, message: /^create \/etc\/pgpool2\/pgpool\.conf$/, applies: [/chown -- postgres "\$f"/, /chmod -- 0640 "\$f"/] },
     },
     {
       name: 'same text and attributes → no change, nothing written',

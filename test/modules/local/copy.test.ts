@@ -1,6 +1,6 @@
 // copy for real through LocalConnection on temp folders.
 import { expect } from 'chai';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import copy from '../../../modules/copy.js';
@@ -56,6 +56,27 @@ describe('copy (local runs)', () => {
     const backup = (r.applied as { result: { backup_file: string } }).result.backup_file;
     expect(readFileSync(backup, 'utf8')).to.equal('old\n');
     expect(readdirSync(dir).filter((n) => n.startsWith('.tsplay'))).to.deep.equal([]);
+  });
+
+  it('replaces a link at dest with a file (its target untouched) unless follow: true', async () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'theirs\n');
+    const link = join(dir, 'link');
+    symlinkSync(target, link);
+    const r = await runLocal(copy, { dest: link, content: 'mine\n', mode: '0600' });
+    expect(r.second?.changed).to.equal(false);
+    expect(lstatSync(link).isFile()).to.equal(true);
+    expect([readFileSync(link, 'utf8'), statSync(link).mode & 0o777]).to.deep.equal(['mine\n', 0o600]);
+    expect([readFileSync(target, 'utf8'), statSync(target).mode & 0o777]).to.deep.equal(['theirs\n', 0o644]);
+    // A dangling link is replaced too, not used to create a file elsewhere.
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'dangling'));
+    await runLocal(copy, { dest: join(dir, 'dangling'), content: 'x' });
+    expect([lstatSync(join(dir, 'dangling')).isFile(), existsSync(join(dir, 'elsewhere'))]).to.deep.equal([true, false]);
+    const link2 = join(dir, 'link2');
+    symlinkSync(target, link2);
+    const f = await runLocal(copy, { dest: link2, content: 'through\n', follow: true });
+    expect(f.second?.changed).to.equal(false);
+    expect([readlinkSync(link2), readFileSync(target, 'utf8')]).to.deep.equal([target, 'through\n']);
   });
 
   it('force: false leaves an existing file alone', async () => {

@@ -119,13 +119,33 @@ describe('file_line (local runs)', () => {
     expect(readFileSync(f)).to.deep.equal(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x6b, 0x3d, 0x32, 0x0a]));
   });
 
-  it('writes through a symlink to its target', async () => {
+  for (const [encoding, text] of [
+    ['latin1', 'caf\xe9 cr\xe8me\n'],
+    ['cp1251', '\xcf\xf0\xe8\xe2\xe5\xf2 = 1\n'],
+    ['koi8-r', '\xf0\xd2\xc9\xd7\xc5\xd4 = 1\n'],
+  ]) {
+    it(`keeps every unchanged byte of a ${encoding} file`, async () => {
+      const f = join(dir, `${encoding}.conf`);
+      const before = Buffer.from(`# ${text}key = old\r\n${text}`, 'latin1');
+      writeFileSync(f, before);
+      const r = await runLocal(fileLine, { path: f, regexp: '^key =', line: 'key = new' });
+      expect(r.second?.changed).to.equal(false);
+      expect(readFileSync(f).equals(Buffer.from(`# ${text}key = new\n${text}`, 'latin1'))).to.equal(true);
+    });
+  }
+
+  it('refuses a symlink unless follow: true, then edits its target', async () => {
     const target = join(dir, 'real.conf');
     writeFileSync(target, 'a\n');
     const link = join(dir, 'link.conf');
     const { symlinkSync, lstatSync } = await import('node:fs');
     symlinkSync(target, link);
-    const r = await runLocal(fileLine, { path: link, line: 'b' });
+    await runLocal(fileLine, { path: link, line: 'b' }).then(
+      () => expect.fail('should refuse the link'),
+      (e: Error) => expect(e.message).to.equal(`${link} is a symbolic link (to ${target}): file_line edits a link's target only with follow: true (whoever can write the link's folder could have pointed it at another file)`),
+    );
+    expect(readFileSync(target, 'utf8')).to.equal('a\n');
+    const r = await runLocal(fileLine, { path: link, line: 'b', follow: true });
     expect(r.second?.changed).to.equal(false);
     expect(lstatSync(link).isSymbolicLink()).to.equal(true);
     expect(readFileSync(target, 'utf8')).to.equal('a\nb\n');
