@@ -6,6 +6,7 @@ import { type CheckResult, type ModuleContext, defineModule } from '../engine/mo
 import { resolveControllerFile } from './lib/controller-files.js';
 import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
 import { readRemoteFile } from './lib/remote-file.js';
+import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {
   src: string;
@@ -16,6 +17,8 @@ interface Args {
   backup: boolean;
   validate?: string;
   force: boolean;
+  follow: boolean;
+  output_encoding: string;
 }
 
 type Ejs = typeof import('ejs');
@@ -29,12 +32,14 @@ async function loadEjs(): Promise<Ejs> {
 /** Renders a template file; an undefined variable becomes an error naming the file, line and variable. */
 export async function renderTemplate(file: string, vars: Readonly<Record<string, unknown>>): Promise<string> {
   const ejs = await loadEjs();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new ModuleError(`cannot read template ${file}: ${(e as Error).message}`);
   }
+  // As in Ansible, templates are UTF-8 (output_encoding chooses what is written).
+  const text = decodeUtf8(bytes, `template ${file}`);
   try {
     return ejs.render(text, { ...vars }, { filename: file, strict: false, _with: true, async: false });
   } catch (e) {
@@ -51,7 +56,7 @@ export async function renderTemplate(file: string, vars: Readonly<Record<string,
 
 async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
   const file = resolveControllerFile(ctx.baseDir, 'templates', a.src);
-  const rendered = Buffer.from(await renderTemplate(file, ctx.vars), 'utf8');
+  const rendered = encodeText(await renderTemplate(file, ctx.vars), a.output_encoding, `template ${file}`);
   const remote = await readRemoteFile(ctx, a.dest);
   return planContent(a.dest, remote, rendered, a);
 }
@@ -68,6 +73,14 @@ export default defineModule<Args, ContentPlan>({
     'In configuration files use `<%- expr %>`, which inserts the value as it is: `<%= expr %>`',
     'HTML-escapes it (& < > " \' become entities). A variable the template uses but the host',
     'does not have is an error naming the template file, the line and the variable.',
+    '',
+    "Encodings, as in Ansible: a template file is UTF-8 (one that is not is an error naming the file",
+    'and the first bad byte, never a silent U+FFFD); `output_encoding` writes the result in another',
+    'encoding (latin1, cp1251, koi8-r…; a character it cannot hold is an error naming it).',
+    '',
+    'Links: a symlink at `dest` is replaced by a regular file; `follow: true` writes to its target',
+    '(see copy). The write is atomic and complete (length and checksum verified before the',
+    "rename), and keeps the old file's owner, mode and POSIX ACL unless owner/group/mode are given.",
   ].join('\n'),
   schema: {
     type: 'object',
@@ -76,6 +89,7 @@ export default defineModule<Args, ContentPlan>({
     properties: {
       src: { type: 'string', description: 'EJS template on the controller (relative to templates/).' },
       dest: { type: 'string', description: 'Path of the file on the host.' },
+      output_encoding: { type: 'string', default: 'utf-8', description: 'Encoding of the written file (utf-8, latin1, cp1251, koi8-r…); the template itself is UTF-8.' },
       ...contentSchema,
     },
   },

@@ -1,6 +1,6 @@
 // template for real: EJS rendered with host vars, put on a temp file through LocalConnection.
 import { expect } from 'chai';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import template from '../../../modules/template.js';
@@ -74,6 +74,57 @@ describe('template (local runs)', () => {
         expect(e.message.split('\n')[0]).to.equal(`template ${join(playbooks, 'templates', 'missing.ejs')} line 2: undefined variable 'nosuch'`);
       },
     );
+  });
+
+  it('a template that is not UTF-8 is an error naming the file, not a silent U+FFFD', async () => {
+    const file = join(playbooks, 'templates', 'latin1.ejs');
+    writeFileSync(file, Buffer.from('caf\xe9 = <%- port %>\n', 'latin1'));
+    const dest = join(dir, 'out.conf');
+    await runLocal(template, { src: 'latin1.ejs', dest }, { vars, baseDir: playbooks }).then(
+      () => expect.fail('should fail'),
+      (e: Error) => expect(e.message).to.match(new RegExp(`^template ${file} is not valid UTF-8 \\(byte 0xe9 at line 1, column 4\\)`)),
+    );
+  });
+
+  for (const [encoding, text, bytes] of [
+    ['latin1', 'café', [0x63, 0x61, 0x66, 0xe9]],
+    ['cp1251', 'Привет', [0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]],
+    ['koi8-r', 'Привет', [0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]],
+  ] as const) {
+    it(`output_encoding: ${encoding} writes the rendered text in that encoding (and finds nothing to do again)`, async () => {
+      writeFileSync(join(playbooks, 'templates', 'word.ejs'), `<%- word %>\n`);
+      const dest = join(dir, `${encoding}.txt`);
+      const r = await runLocal(template, { src: 'word.ejs', dest, output_encoding: encoding }, { vars: { word: text }, baseDir: playbooks });
+      expect(r.second?.changed).to.equal(false);
+      expect([...readFileSync(dest)]).to.deep.equal([...bytes, 0x0a]);
+    });
+  }
+
+  it('output_encoding: a character the encoding lacks is an error naming it', async () => {
+    writeFileSync(join(playbooks, 'templates', 'word.ejs'), `<%- word %>\n`);
+    await runLocal(template, { src: 'word.ejs', dest: join(dir, 'x'), output_encoding: 'koi8-r' }, { vars: { word: 'naïve €' }, baseDir: playbooks }).then(
+      () => expect.fail('should fail'),
+      (e: Error) => expect(e.message).to.match(/cannot be written in koi8-r: 'ï' \(U\+00EF\) at line 1/),
+    );
+  });
+
+  it("replaces a link at dest with a file; follow: true writes the link's target", async () => {
+    const target = join(dir, 'target.conf');
+    writeFileSync(target, 'theirs\n', { mode: 0o600 });
+    const link = join(dir, 'link.conf');
+    symlinkSync(target, link);
+    const r = await runLocal(template, { src: 'shared.ejs', dest: link }, { vars, baseDir: playbooks });
+    expect((r.first as Change).description).to.match(/^replace the link .*link\.conf → .*target\.conf with a file/);
+    expect(r.second?.changed).to.equal(false);
+    expect(lstatSync(link).isFile()).to.equal(true);
+    expect(readFileSync(link, 'utf8')).to.equal('shared x\n');
+    expect(readFileSync(target, 'utf8')).to.equal('theirs\n');
+    const link2 = join(dir, 'link2.conf');
+    symlinkSync(target, link2);
+    const f = await runLocal(template, { src: 'shared.ejs', dest: link2, follow: true }, { vars, baseDir: playbooks });
+    expect(f.second?.changed).to.equal(false);
+    expect(lstatSync(link2).isSymbolicLink()).to.equal(true);
+    expect([readFileSync(target, 'utf8'), statSync(target).mode & 0o777]).to.deep.equal(['shared x\n', 0o600]);
   });
 
   it('says where it looked for a template it cannot find', async () => {
