@@ -90,7 +90,7 @@ describe('integration: command line exit codes and output', function () {
         "site.yml:9:42: file_line: unknown argument 'colour'",
         '  9 |       file_line: {path: /tmp/x, line: y, colour: red}',
         '                                               ^',
-        '  hint: allowed: backrefs, backup, create, firstmatch, group, insertafter, insertbefore, line, mode, owner, path, regexp, search_string, state, validate',
+        '  hint: allowed: backrefs, backup, create, firstmatch, follow, group, insertafter, insertbefore, line, mode, owner, path, regexp, search_string, state, validate',
       ].join('\n'),
     );
     expect(existsSync(join(dir, 'ran'))).to.equal(false);
