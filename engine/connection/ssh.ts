@@ -1,5 +1,8 @@
 // The `ssh` connection: one SSH connection per host, opened lazily and reused for the whole
-// run; every command is one exec channel on it, never more at once than sshd's MaxSessions.
+// run. Commands run in persistent remote shells on it (remote-shell.ts), up to MAX_SHELLS at
+// once for tasks that run in parallel on the host; a command with a large stdin, or a host
+// whose /bin/sh does not answer as a POSIX shell, gets an exec channel of its own. Never more
+// channels at once than sshd's MaxSessions.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +10,7 @@ import type { NodeSSH as NodeSSHType } from 'node-ssh';
 import { ConnectionError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 import { type HostKeyPolicy, verifyHostKey } from './known-hosts.js';
+import { MAX_SHELL_STDIN, RemoteShell, ShellDiedError } from './remote-shell.js';
 
 export interface SshSettings {
   /** The inventory name, used in messages. */
@@ -25,12 +29,21 @@ export interface SshSettings {
 const MAX_CHANNELS = 10;
 /** Tries to open one channel (the waits between them add up to about 1.3 s). */
 const OPEN_ATTEMPTS = 8;
+/** Persistent shells per host; the other channels stay free for exec channels. */
+const MAX_SHELLS = 4;
+/** TSPLAY_PERSISTENT_SHELL=0 runs every command on an exec channel of its own, as before. */
+const shellsWanted = (): boolean => process.env.TSPLAY_PERSISTENT_SHELL !== '0';
 
 export class SshConnection implements Connection {
   roundTrips = 0;
   private client: Promise<NodeSSHType> | undefined;
   private active = 0;
   private waiting: (() => void)[] = [];
+  private shells: RemoteShell[] = [];
+  private shellsOpening = 0;
+  private shellWaiters: ((s: RemoteShell | undefined) => void)[] = [];
+  /** Set when this host's shell did not answer: every command then takes an exec channel. */
+  private noShell = !shellsWanted();
 
   constructor(readonly settings: SshSettings) {}
 
@@ -103,6 +116,80 @@ export class SshConnection implements Connection {
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const ssh = await this.connect();
+    const stdin = opts.stdin ?? '';
+    if (!this.noShell && Buffer.byteLength(stdin) <= MAX_SHELL_STDIN) {
+      const shell = await this.takeShell(ssh);
+      if (shell) return this.runInShell(ssh, shell, command, stdin);
+    }
+    return this.execChannel(ssh, command, stdin);
+  }
+
+  private async runInShell(ssh: NodeSSHType, shell: RemoteShell, command: string, stdin: string | Buffer): Promise<ExecResult> {
+    this.roundTrips++;
+    try {
+      return await shell.run(command, stdin);
+    } catch (e) {
+      if (!(e instanceof ShellDiedError)) throw e;
+      if (!ssh.isConnected()) throw new ConnectionError(this.host, 'connection lost while a command was running');
+      // The command ended its own shell (kill, exec of something that exits): that command fails,
+      // the next one gets a new shell.
+      return { stdout: '', stderr: 'tsplay: the remote shell running this command ended before the command did', code: -1 };
+    } finally {
+      this.giveBack(shell);
+    }
+  }
+
+  /** An idle shell, a new one while fewer than MAX_SHELLS are open, or the next one freed. */
+  private async takeShell(ssh: NodeSSHType): Promise<RemoteShell | undefined> {
+    const idle = this.shells.find((s) => s.alive && !s.busy && !this.reserved.has(s));
+    if (idle) {
+      this.reserved.add(idle);
+      return idle;
+    }
+    if (this.shells.length + this.shellsOpening >= MAX_SHELLS) return new Promise((resolve) => this.shellWaiters.push(resolve));
+    this.shellsOpening++;
+    await this.acquire();
+    try {
+      const shell = await RemoteShell.open((command, cb) => {
+        const conn = ssh.connection;
+        if (!conn) return cb(new ConnectionError(this.host, 'connection closed'), undefined as never);
+        conn.exec(command, (err, ch) => cb(err, ch));
+      });
+      this.shells.push(shell);
+      this.reserved.add(shell);
+      return shell;
+    } catch {
+      // No POSIX shell to keep (or no channel for one): this host uses exec channels.
+      this.release();
+      this.noShell = true;
+      for (const w of this.shellWaiters.splice(0)) w(undefined);
+      return undefined;
+    } finally {
+      this.shellsOpening--;
+    }
+  }
+
+  private readonly reserved = new Set<RemoteShell>();
+
+  private giveBack(shell: RemoteShell): void {
+    this.reserved.delete(shell);
+    if (!shell.alive) {
+      this.shells = this.shells.filter((s) => s !== shell);
+      this.release();
+    }
+    const next = this.shellWaiters.shift();
+    if (!next) return;
+    if (shell.alive) {
+      this.reserved.add(shell);
+      next(shell);
+    } else {
+      // Let the waiter open a replacement.
+      void this.connect().then((ssh) => this.takeShell(ssh)).then(next, () => next(undefined));
+    }
+  }
+
+  /** One command on an exec channel of its own. */
+  private async execChannel(ssh: NodeSSHType, command: string, stdin: string | Buffer): Promise<ExecResult> {
     await this.acquire();
     this.roundTrips++;
     try {
@@ -111,7 +198,7 @@ export class SshConnection implements Connection {
       // MaxSessions: such refusals are retried a few times.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.runOnChannel(ssh, command, opts.stdin ?? '');
+          return await this.runOnChannel(ssh, command, stdin);
         } catch (e) {
           if (e instanceof ConnectionError) throw e;
           // ssh2 sets `reason` (a number) when the server answered the open with a refusal.
@@ -159,6 +246,7 @@ export class SshConnection implements Connection {
   }
 
   async close(): Promise<void> {
+    for (const shell of this.shells.splice(0)) shell.close();
     const c = this.client;
     this.client = undefined;
     if (c) (await c.catch(() => undefined))?.dispose();
