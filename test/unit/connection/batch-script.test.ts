@@ -1,0 +1,44 @@
+// batch-script: several commands in one sh script, results apart and byte-exact (run with the
+// machine's own /bin/sh, as a host would).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { batchScript, parseBatch } from '../../../engine/connection/batch-script.js';
+
+const sh = (script: string): string => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
+
+describe('connection/batch-script', () => {
+  it('keeps each command’s stdout, stderr and exit status apart, in order', () => {
+    const cmds = [
+      { command: 'printf out; printf err >&2; exit 3' },
+      { command: 'echo a; echo b >&2' },
+      { command: 'cat', stdin: Buffer.from([0, 1, 2, 0xff, 0x0a, 0x41]) },
+      { command: "echo 'unterminated" },
+      { command: 'cd /; X=1; exit 0' },
+      { command: 'pwd; echo "${X:-unset}"; cat' },
+    ];
+    const { script, mark } = batchScript(cmds);
+    const r = parseBatch(sh(`cd /tmp && ${script}`), mark, cmds.length);
+    expect(r).to.have.length(6);
+    expect(r[0]).to.deep.equal({ code: 3, stdout: 'out', stderr: 'err' });
+    expect(r[1]).to.deep.equal({ code: 0, stdout: 'a\n', stderr: 'b\n' });
+    expect(Buffer.from(r[2]!.stdout, 'utf8').equals(Buffer.from(Buffer.from([0, 1, 2, 0xff, 0x0a, 0x41]).toString('utf8')))).to.equal(true);
+    expect(r[3]!.code).to.not.equal(0);
+    expect(r[4]!.code).to.equal(0);
+    expect(r[5]).to.deep.equal({ code: 0, stdout: '/tmp\nunset\n', stderr: '' });
+  });
+
+  it('cannot be fooled by output that imitates its framing', () => {
+    const first = batchScript([{ command: 'true' }]);
+    const cmds = [{ command: `printf '${first.mark}.1 0\\nAAAA\\n\\n'` }, { command: 'echo real' }];
+    const { script, mark } = batchScript(cmds);
+    const r = parseBatch(sh(script), mark, 2);
+    expect(r[0]!.stdout).to.equal(`${first.mark}.1 0\nAAAA\n\n`);
+    expect(r[1]!.stdout).to.equal('real\n');
+  });
+
+  it('returns only the complete results of a script cut short', () => {
+    const { script, mark } = batchScript([{ command: 'echo one' }, { command: 'kill -9 $$' }, { command: 'echo three' }]);
+    const out = sh(script);
+    expect(parseBatch(out, mark, 3).map((x) => x.stdout)).to.deep.equal(['one\n']);
+  });
+});
