@@ -1,0 +1,55 @@
+// PrefetchingConnection: prefetched reads are served once, without a round trip, and only while
+// nothing else has run on the host since they were read.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalConnection } from '../../../engine/connection/local.js';
+import { PrefetchingConnection } from '../../../engine/connection/prefetch.js';
+
+describe('connection/prefetch', () => {
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'tsplay-prefetch-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves prefetched commands without a round trip, each once', async () => {
+    const c = new PrefetchingConnection(new LocalConnection('h'));
+    const read = `cat ${dir}/f 2>/dev/null || echo absent`;
+    expect(await c.prefetch([{ command: read }, { command: 'echo two; exit 2' }, { command: 'cat', stdin: 'in' }])).to.equal(3);
+    expect(c.roundTrips).to.equal(1);
+    expect(await c.exec('echo two; exit 2')).to.deep.equal({ stdout: 'two\n', stderr: '', code: 2 });
+    expect(await c.exec('cat', { stdin: 'in' })).to.deep.equal({ stdout: 'in', stderr: '', code: 0 });
+    expect(await c.exec(read)).to.deep.equal({ stdout: 'absent\n', stderr: '', code: 0 });
+    expect(c.roundTrips, 'three commands served from one round trip').to.equal(1);
+    expect(c.served).to.equal(3);
+    // served once: the same command again goes to the host
+    await c.exec(read);
+    expect(c.roundTrips).to.equal(2);
+  });
+
+  it('drops every waiting result when any other command runs (an apply, a delegated task)', async () => {
+    const c = new PrefetchingConnection(new LocalConnection('h'));
+    const read = `cat ${dir}/f 2>/dev/null || echo absent`;
+    await c.prefetch([{ command: read }, { command: read }]);
+    expect((await c.exec(read)).stdout).to.equal('absent\n');
+    await c.exec(`echo written > ${dir}/f`);
+    expect(c.pending).to.equal(0);
+    expect((await c.exec(read)).stdout, 'read after the write sees the write').to.equal('written\n');
+  });
+
+  it('keeps nothing from a prefetch that overlapped another command', async () => {
+    const c = new PrefetchingConnection(new LocalConnection('h'));
+    const read = `sleep 0.2; cat ${dir}/f 2>/dev/null || echo absent`;
+    const pre = c.prefetch([{ command: read }]);
+    await c.exec(`echo written > ${dir}/f`);
+    expect(await pre).to.equal(0);
+    expect((await c.exec(read)).stdout).to.equal('written\n');
+  });
+
+  it('does not serve a result for the same command with other stdin', async () => {
+    const c = new PrefetchingConnection(new LocalConnection('h'));
+    await c.prefetch([{ command: 'cat', stdin: 'a' }]);
+    expect((await c.exec('cat', { stdin: 'b' })).stdout).to.equal('b');
+    expect(c.served).to.equal(0);
+  });
+});
