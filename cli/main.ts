@@ -8,6 +8,7 @@ import { labCommand } from './lab-command.js';
 import { runCommand, type RunFlags } from './run-command.js';
 import { addVaultOptions, vaultKeyringFor, type VaultFlags } from './vault-flags.js';
 import { vaultCommands } from './vault-cli.js';
+import { withConfig } from './config-flags.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const count = (_v: string, prev: number) => prev + 1;
@@ -23,14 +24,14 @@ function program(): Command {
   addVaultOptions(p.command('run'))
     .description('run a playbook')
     .argument('<playbook>', 'the playbook file')
-    .option('-i, --inventory <file>', 'inventory file (Ansible YAML format)')
+    .option('-i, --inventory <source>', 'inventory: YAML or INI file, script, directory, or host list a,b, (repeatable)', collect)
     .option('-t, --tags <tags>', 'only run tasks with these tags (comma list, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma list, repeatable)', collect, [])
     .option('-C, --check', 'dry run: report what would change, change nothing')
     .option('-D, --diff', 'show unified diffs of changed files')
     .option('-l, --limit <pattern>', 'limit to hosts matching this pattern')
     .option('-e, --extra-vars <vars>', 'k=v pairs, inline YAML/JSON, or @file (repeatable)', collect, [])
-    .option('-f, --forks <n>', 'hosts in parallel', (v) => parsePositive(v, '--forks'), 25)
+    .option('-f, --forks <n>', 'hosts in parallel (default: ansible.cfg forks, else 25)', (v) => parsePositive(v, '--forks'))
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('--list-tasks', 'list the tasks that would run')
     .option('--list-tags', 'list all tags')
@@ -51,14 +52,17 @@ function program(): Command {
 
   addVaultOptions(p.command('inventory'))
     .description('show an inventory')
-    .requiredOption('-i, --inventory <file>', 'inventory file')
+    .option('-i, --inventory <source>', 'inventory: YAML or INI file, script, directory, or host list a,b, (repeatable)', collect)
+    .option('--playbook-dir <dir>', 'also read the group_vars/ and host_vars/ of this playbook folder')
     .option('--list', 'all hosts, groups and variables as JSON')
     .option('--graph [group]', 'the group tree')
     .option('--host <host>', "one host's variables as JSON")
-    .action(async (flags: VaultFlags & { inventory: string; list?: boolean; graph?: string | boolean; host?: string }) => {
+    .action(async (given: VaultFlags & { inventory?: string[]; playbookDir?: string; list?: boolean; graph?: string | boolean; host?: string }) => {
       const { loadInventory, inventoryGraph, inventoryList } = await import('../engine/inventory/index.js');
+      const flags = withConfig(given);
+      if (!flags.inventory.length) throw new UsageError('an inventory is needed: -i INVENTORY (or inventory = … in ansible.cfg)');
       await vaultKeyringFor(flags);
-      const inv = loadInventory(flags.inventory);
+      const inv = loadInventory(flags.inventory, { playbookDir: flags.playbookDir });
       if (flags.host) {
         if (!inv.hosts.has(flags.host)) throw new UsageError(`no host '${flags.host}' in ${flags.inventory}`);
         process.stdout.write(JSON.stringify(inv.hostVars(flags.host), null, 2) + '\n');

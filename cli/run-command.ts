@@ -1,8 +1,9 @@
 // `tsplay run PLAYBOOK -i INVENTORY`: load and validate everything, then run.
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ExitCode, redact, UsageError } from '../engine/errors.js';
-import { loadInventory } from '../engine/inventory/index.js';
+import { ExitCode, NoHostsError, redact, UsageError } from '../engine/errors.js';
+import { type Inventory, loadInventory } from '../engine/inventory/index.js';
+import { withConfig } from './config-flags.js';
 import { loadModuleDir, type Registry } from '../engine/module-registry.js';
 import { loadPlaybook } from '../engine/playbook/load.js';
 import { splitTagArgs } from '../engine/playbook/tags.js';
@@ -17,14 +18,16 @@ import { promptSecret } from './prompt.js';
 import { vaultKeyringFor, type VaultFlags } from './vault-flags.js';
 
 export interface RunFlags extends VaultFlags {
-  inventory?: string;
+  /** -i, repeatable; else ansible.cfg's inventory. */
+  inventory?: string | string[];
   tags: string[];
   skipTags: string[];
   check?: boolean;
   diff?: boolean;
   limit?: string;
   extraVars: string[];
-  forks: number;
+  /** Else ansible.cfg's forks, else 25. */
+  forks?: number;
   startAtTask?: string;
   listTasks?: boolean;
   listTags?: boolean;
@@ -48,24 +51,26 @@ export interface RunHooks {
   onSummary?: (s: RunSummary) => void;
 }
 
-export async function runCommand(registry: Registry, playbookPath: string, flags: RunFlags, hooks: RunHooks = {}): Promise<number> {
+export async function runCommand(registry: Registry, playbookPath: string, given: RunFlags, hooks: RunHooks = {}): Promise<number> {
   const write = hooks.write ?? ((t: string) => process.stdout.write(t));
   if (!existsSync(playbookPath)) throw new UsageError(`playbook not found: ${playbookPath}`);
+  const flags = withConfig(given);
   // Before anything is loaded: YAML loading opens vaulted files and values with these secrets.
   const keyring = await vaultKeyringFor(flags);
   for (const dir of flags.modulePath) await loadModuleDir(registry, dir);
   const beside = join(dirname(playbookPath), 'modules');
   if (existsSync(beside)) await loadModuleDir(registry, beside);
   const tags = { only: splitTagArgs(flags.tags), skip: splitTagArgs(flags.skipTags) };
-  const playbook = await loadPlaybook(playbookPath, registry);
+  const playbook = await loadPlaybook(playbookPath, registry, flags.rolesPath);
   if (flags.syntaxCheck) {
     write(`\nplaybook: ${playbookPath}\n`);
     return ExitCode.ok;
   }
   if (flags.listTasks) return write(listTasks(playbook, tags) + '\n'), ExitCode.ok;
   if (flags.listTags) return write(listTags(playbook) + '\n'), ExitCode.ok;
-  if (!flags.inventory) throw new UsageError('an inventory is needed: -i INVENTORY');
-  const inventory = loadInventory(flags.inventory);
+  if (!flags.inventory.length) throw new UsageError('an inventory is needed: -i INVENTORY (or inventory = … in ansible.cfg)');
+  const inventory = loadInventory(flags.inventory, { playbookDir: dirname(playbookPath) });
+  if (flags.limit !== undefined) requireLimitMatch(inventory, flags.limit);
   if (flags.startAtTask !== undefined && !mayHaveTask(playbook, flags.startAtTask)) {
     throw new UsageError(`--start-at-task: no task named '${flags.startAtTask}' (tsplay run --list-tasks lists them)`);
   }
@@ -110,6 +115,14 @@ export async function runCommand(registry: Registry, playbookPath: string, flags
   }
   hooks.onSummary?.(summary);
   return summary.unreachable ? ExitCode.unreachable : summary.failed ? ExitCode.hostFailed : ExitCode.ok;
+}
+
+/** As ansible-playbook: a --limit that leaves no inventory host is an error, before any play. */
+function requireLimitMatch(inventory: Inventory, limit: string): void {
+  const known = new Set(inventory.hosts.keys());
+  if (!inventory.select(limit).some((h) => known.has(h))) {
+    throw new NoHostsError(`Specified inventory, host pattern and/or --limit leaves us with no hosts to target: no host matches --limit '${limit}'`);
+  }
 }
 
 async function createReporter(kind: 'live' | 'plain', o: ReporterOptions): Promise<Reporter> {

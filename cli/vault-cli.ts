@@ -30,7 +30,8 @@ export function vaultCommands(p: Command): void {
     c.action(async (args: string | string[], flags: VaultFlags & Record<string, unknown>) => {
       const { vaultCommand } = await import('./vault-command.js');
       const { promptSecret } = await import('./prompt.js');
-      await vaultCommand(action as Parameters<typeof vaultCommand>[0], Array.isArray(args) ? args : [args], { ...flags, ...normalise(flags) }, {
+      const { withConfig } = await import('./config-flags.js');
+      await vaultCommand(action as Parameters<typeof vaultCommand>[0], Array.isArray(args) ? args : [args], { ...flags, ...normalise(withConfig(flags)) }, {
         out: (b) => process.stdout.write(b),
         err: (s) => process.stderr.write(s),
         prompt: promptSecret,

@@ -15,6 +15,11 @@ export class InputError extends TsplayError {
   override name = 'InputError';
 }
 
+/** The inventory and --limit leave no host to run on (ansible-playbook exits 1 here too). */
+export class NoHostsError extends TsplayError {
+  override name = 'NoHostsError';
+}
+
 /** One problem found while loading a playbook or inventory, pointing at the YAML. */
 export interface SourceProblem {
   file: string;
@@ -87,6 +92,8 @@ export class UndefinedVariableError extends TsplayError {
 export const ExitCode = {
   ok: 0,
   internal: 1,
+  /** As ansible-playbook: --limit matches no host of the inventory. */
+  noHosts: 1,
   hostFailed: 2,
   invalidInput: 3,
   unreachable: 4,
@@ -98,6 +105,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof ValidationError || err instanceof InputError) return ExitCode.invalidInput;
   if (err instanceof UsageError) return ExitCode.badOptions;
   if (err instanceof ConnectionError) return ExitCode.unreachable;
+  if (err instanceof NoHostsError) return ExitCode.noHosts;
   if (err instanceof TsplayError) return ExitCode.hostFailed;
   return ExitCode.internal;
 }

@@ -143,7 +143,7 @@ export function parseYaml(text: string, file: string, o: { secret?: boolean } = 
       return node ?? null;
     };
     const value = convert(doc.contents);
-    if (o.secret) revealAll(value);
+    if (o.secret) revealSecrets(value);
     documents.push(value);
   }
   return { documents, problems };
@@ -165,10 +165,10 @@ function openInline(vaultText: string, at: Loc, problems: SourceProblem[]): stri
 }
 
 /** Every string in a decrypted file is a secret. */
-function revealAll(v: unknown): void {
+export function revealSecrets(v: unknown): void {
   if (typeof v === 'string') vaultKeyring().reveal(v);
-  else if (Array.isArray(v)) v.forEach(revealAll);
-  else if (v && typeof v === 'object') Object.values(v).forEach(revealAll);
+  else if (Array.isArray(v)) v.forEach(revealSecrets);
+  else if (v && typeof v === 'object') Object.values(v).forEach(revealSecrets);
 }
 
 function keyText(node: unknown, text: string): unknown {
@@ -182,13 +182,31 @@ export function loadYamlFile(file: string): LoadedYaml {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      documents: [],
-      problems: [{ file: displayPath(file), line: 1, col: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}` }],
-    };
+    return { documents: [], problems: [unreadable(file, e)] };
   }
   return parseYamlOrVault(text, file);
+}
+
+function unreadable(file: string, e: unknown): SourceProblem {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { file: displayPath(file), line: 1, col: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}` };
+}
+
+/** A file's text for another format (INI), opened first when it is encrypted with ansible-vault. */
+export function readSourceFile(file: string): { text?: string; secret?: boolean; problems: SourceProblem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { problems: [unreadable(file, e)] };
+  }
+  if (!isVaultText(text)) return { text, problems: [] };
+  try {
+    return { text: vaultKeyring().open(text, displayPath(file)).toString('utf8'), secret: true, problems: [] };
+  } catch (e) {
+    if (!(e instanceof VaultError)) throw e;
+    return { problems: [{ file: displayPath(file), line: 1, col: 1, message: e.message }] };
+  }
 }
 
 /** parseYaml, or first decryption when the text is a whole file encrypted with ansible-vault. */

@@ -9,13 +9,19 @@ import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 /** The variables hostVars() adds about the inventory itself. */
 export const MAGIC_VARS = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'inventory_dir', 'inventory_file'] as const;
 
+/** The group_vars/ and host_vars/ of one directory. */
+export interface VarsDirs {
+  groups: Map<string, Record<string, unknown>>;
+  hosts: Map<string, Record<string, unknown>>;
+}
+
 export interface InventorySources {
   file: string;
   dir: string;
   /** Must be final: every group but 'all' has a parent, and there is no cycle. */
   parsed: ParsedInventory;
-  groupVarsDir: Map<string, Record<string, unknown>>;
-  hostVarsDir: Map<string, Record<string, unknown>>;
+  /** Beside each inventory source in order, then beside the playbook. */
+  varsDirs: VarsDirs[];
 }
 
 /** The host map: also answers `get`/`has` for the implicit localhost, without listing it. */
@@ -32,7 +38,8 @@ export function buildInventory(src: InventorySources): Inventory {
   const { parsed } = src;
   const groups = new Map<string, InventoryGroup>();
   for (const g of parsed.groups.values()) {
-    groups.set(g.name, { name: g.name, vars: { ...g.vars, ...src.groupVarsDir.get(g.name) }, children: [...g.children], hosts: [...g.hosts], parents: [...g.parents] });
+    const dirVars = src.varsDirs.map((d) => d.groups.get(g.name));
+    groups.set(g.name, { name: g.name, vars: Object.assign({}, g.vars, ...dirVars), children: [...g.children], hosts: [...g.hosts], parents: [...g.parents] });
   }
   const parentsOf = (g: string): string[] => groups.get(g)?.parents ?? [];
 
@@ -49,7 +56,8 @@ export function buildInventory(src: InventorySources): Inventory {
 
   const depth = groupDepths(parentsOf, groups.keys());
   const priority = (g: string): number => {
-    const p = Number(groups.get(g)!.vars.ansible_group_priority);
+    // As in Ansible, only the inventory's own vars set a priority (not group_vars/ files).
+    const p = Number(parsed.groups.get(g)!.vars.ansible_group_priority);
     return Number.isFinite(p) ? p : 1;
   };
   const precedence = (a: string, b: string): number =>
@@ -66,15 +74,21 @@ export function buildInventory(src: InventorySources): Inventory {
     hostVars(name: string): Record<string, unknown> {
       const host = hosts.get(name);
       if (!host) throw new TsplayError(`host '${name}' is not in the inventory ${src.file}`);
+      // Ansible's layers (VariableManager.get_vars): 'all' from the inventory, then from each
+      // group_vars/ directory; the other groups (by depth, priority, name) from the inventory,
+      // then from each group_vars/ directory; the host from the inventory, then host_vars/.
+      // So a parent's group_vars/ file beats a child group's vars in the inventory file.
       const vars: Record<string, unknown> = {};
+      const layer = (v: Record<string, unknown> | undefined) => Object.assign(vars, v);
+      layer(parsed.groups.get('all')!.vars);
+      for (const d of src.varsDirs) layer(d.groups.get('all'));
       if (parsed.hosts.has(name)) {
-        for (const g of [...host.groups].sort(precedence)) Object.assign(vars, groups.get(g)!.vars);
-        Object.assign(vars, parsed.hosts.get(name));
-      } else {
-        // The implicit localhost uses the variables of 'all' and its host_vars/, as in Ansible.
-        Object.assign(vars, groups.get('all')!.vars, { ansible_connection: 'local' });
-      }
-      Object.assign(vars, src.hostVarsDir.get(name));
+        const mine = host.groups.filter((g) => g !== 'all').sort(precedence);
+        for (const g of mine) layer(parsed.groups.get(g)!.vars);
+        for (const d of src.varsDirs) for (const g of mine) layer(d.groups.get(g));
+        layer(parsed.hosts.get(name));
+      } else layer({ ansible_connection: 'local' }); // the implicit localhost
+      for (const d of src.varsDirs) layer(d.hosts.get(name));
       const magic: Record<(typeof MAGIC_VARS)[number], unknown> = {
         inventory_hostname: name,
         inventory_hostname_short: name.split('.')[0],

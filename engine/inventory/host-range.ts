@@ -46,3 +46,11 @@ function rangeItems(range: string, pattern: string): string[] {
   for (let i = from; i <= to; i += step) out.push(String(i).padStart(width, '0'));
   return out;
 }
+
+/** A host entry as inventories write it: `name`, `name:port` or a range, with or without a port. */
+export function expandHostEntry(entry: string): { names: string[]; port?: number } {
+  const m = /^(.*[^:]):(\d+)$/.exec(entry);
+  // `name:port` as in Ansible, but only where the name itself has no colon (not IPv6).
+  if (m && !m[1]!.replace(/\[[^\]]*\]/g, '').includes(':')) return { names: expandHostRange(m[1]!), port: Number(m[2]) };
+  return { names: expandHostRange(entry) };
+}

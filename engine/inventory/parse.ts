@@ -2,7 +2,7 @@
 // collecting every structural problem with its position instead of stopping at the first.
 import type { SourceProblem } from '../errors.js';
 import { type Loc, locOf, problemAt } from '../yaml-source.js';
-import { expandHostRange } from './host-range.js';
+import { expandHostEntry } from './host-range.js';
 
 export interface ParsedGroup {
   name: string;
@@ -48,7 +48,7 @@ export function parseInventoryTree(root: unknown, problems: SourceProblem[]): Pa
       problemAt(
         locOf(root),
         `an inventory must be a mapping of groups, found ${kind(root)}`,
-        'write it in YAML as Ansible does: all: {hosts: {web1: {}}, children: {db: {hosts: {db1: {}}}}} (convert an INI inventory with ansible-inventory -i FILE --list -y)',
+        'write it in YAML as Ansible does: all: {hosts: {web1: {}}, children: {db: {hosts: {db1: {}}}}}, or in INI with an .ini extension or none',
       ),
     );
     return inv;
@@ -116,11 +116,7 @@ function parseHosts(inv: ParsedInventory, g: ParsedGroup, hosts: Record<string, 
     let names: string[];
     let port: number | undefined;
     try {
-      const m = /^(.*[^:]):(\d+)$/.exec(entry);
-      // `name:port` as in Ansible, but only where the name itself has no colon (not IPv6).
-      const base = m && !m[1]!.replace(/\[[^\]]*\]/g, '').includes(':') ? m[1]! : entry;
-      if (base !== entry) port = Number(m![2]);
-      names = expandHostRange(base);
+      ({ names, port } = expandHostEntry(entry));
     } catch (e) {
       problems.push(problemAt(locOf(hosts, entry), (e as Error).message));
       continue;

@@ -8,7 +8,7 @@ export interface InventoryHost {
 
 export interface InventoryGroup {
   name: string;
-  /** The group's own variables: the inventory file's, then its group_vars/ files over them. */
+  /** The group's own variables, for display: the inventory's, then its group_vars/ files over them. */
   vars: Record<string, unknown>;
   children: string[];
   /** Hosts listed directly in this group. */
@@ -17,7 +17,7 @@ export interface InventoryGroup {
 }
 
 export interface Inventory {
-  /** Absolute path of the inventory file, and its directory. */
+  /** Absolute path of the (first) inventory source, and its directory. */
   file: string;
   dir: string;
   /**
@@ -27,10 +27,11 @@ export interface Inventory {
   hosts: Map<string, InventoryHost>;
   groups: Map<string, InventoryGroup>;
   /**
-   * A host's inventory variables merged by precedence, low to high: group 'all' (inventory
-   * file, then group_vars/all) < parent groups < child groups (by depth, then
-   * ansible_group_priority, then name, like Ansible; a group's group_vars/ files beat its
-   * inventory vars) < host vars (inventory, then host_vars/). Values are untemplated. Plus
+   * A host's inventory variables merged by Ansible's precedence, low to high: group 'all'
+   * (inventory, then group_vars/all beside each inventory source, then beside the playbook) <
+   * the host's other groups from the inventory (by depth, ansible_group_priority, name) <
+   * their group_vars/ files (inventory side, then playbook side) < host vars (inventory, then
+   * host_vars/ on the inventory side, then the playbook side). Values are untemplated. Plus
    * inventory_hostname, inventory_hostname_short, group_names (sorted, without 'all'),
    * inventory_dir, inventory_file. A fresh object per call; nested values are shared.
    */
