@@ -17,10 +17,18 @@ export interface ConfigurableFlags extends VaultFlags {
   askBecomePass?: boolean;
 }
 
+export interface Configured extends ConfigurableFlags {
+  inventory: string[];
+  forks: number;
+  rolesPath: string[];
+  vaultId: string[];
+  vaultPasswordFile: string[];
+}
+
 const listOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The flags with the configuration filled in where the command line left them unset. */
-export function withConfig<F extends ConfigurableFlags>(flags: F, cfg: AnsibleConfig = loadAnsibleConfig()): F & { inventory: string[]; forks: number; rolesPath: string[] } {
+export function withConfig<F extends ConfigurableFlags>(flags: F, cfg: AnsibleConfig = loadAnsibleConfig()): F & Configured {
   if (cfg.becomeMethod !== undefined && cfg.becomeMethod !== 'sudo') {
     throw new UsageError(`become_method '${cfg.becomeMethod}' (from ${cfg.file ?? 'ANSIBLE_BECOME_METHOD'}): tsplay becomes through sudo only`);
   }

@@ -10,7 +10,7 @@ import { addVaultOptions, vaultKeyringFor, type VaultFlags } from './vault-flags
 import { vaultCommands } from './vault-cli.js';
 import { withConfig } from './config-flags.js';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 const count = (_v: string, prev: number) => prev + 1;
 
 function program(): Command {

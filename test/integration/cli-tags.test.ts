@@ -177,9 +177,13 @@ all:
     expect(await hostsFor('web*')).to.deep.equal(['web1:all', 'web2:all']);
     expect(await hostsFor('web,db,&web2')).to.deep.equal(['web2:all']);
 
-    const none = await runInProcess(dir, 'site.yml', { limit: 'nosuchhost' });
-    expect(none.code).to.equal(0);
-    expect(none.out).to.include("[WARNING]: no hosts matched 'all' with --limit nosuchhost");
+    // As ansible-playbook: a --limit that leaves no host is an error (exit 1), before any play;
+    // one that leaves a host for some plays only skips the others with a warning.
+    const none = await runCli(['run', 'list.yml', '-i', 'inventory.yml', '--limit', 'nosuchhost'], { cwd: dir });
+    expect(none.code).to.equal(1);
+    expect(none.stderr).to.include("ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target: no host matches --limit 'nosuchhost'");
+    expect(none.stdout).not.to.include('PLAY');
+    expect((await runCli(['run', 'list.yml', '-i', 'inventory.yml', '--list-hosts', '--limit', 'nosuchhost'], { cwd: dir })).code).to.equal(1);
 
     const listed = await runCli(['run', 'list.yml', '-i', 'inventory.yml', '--list-hosts', '--limit', 'web'], { cwd: dir });
     expect(listed.code, listed.stderr).to.equal(0);
