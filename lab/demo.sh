@@ -21,7 +21,6 @@ fi
 npm run build --silent
 
 tsplay() { node dist/cli/main.js "$@"; }
-secrets=/var/lib/tsplay/lab/secrets.yml
 log=$(mktemp -d /tmp/tsplay-demo.XXXXXX)
 t0=$(date +%s.%N)
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
@@ -33,16 +32,16 @@ t_lab=$(elapsed "$t0")
 
 echo "== the cluster: playbooks/site.yml"
 t1=$(date +%s.%N)
-tsplay run playbooks/site.yml -i inventory/lab.yml -e @"$secrets" --output plain | tee "$log/site.log"
+tsplay run playbooks/site.yml -i inventory/lab.yml --output plain | tee "$log/site.log"
 t_site=$(elapsed "$t1")
 
 echo "== again: nothing to change"
 t2=$(date +%s.%N)
-tsplay run playbooks/site.yml -i inventory/lab.yml -e @"$secrets" --output plain > "$log/site-again.log"
+tsplay run playbooks/site.yml -i inventory/lab.yml --output plain > "$log/site-again.log"
 t_again=$(elapsed "$t2")
 
 echo "== failover drill"
-tsplay run playbooks/drill-failover.yml -i inventory/lab.yml -e @"$secrets" --output plain | tee "$log/drill.log"
+tsplay run playbooks/drill-failover.yml -i inventory/lab.yml --output plain | tee "$log/drill.log"
 
 echo
 echo "== summary"

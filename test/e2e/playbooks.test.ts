@@ -7,7 +7,6 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertLabUp, labReset, labUp, reserveLab } from '../../lab/commands.js';
 import { hostPaths } from '../../lab/paths.js';
-import { SECRETS_FILE } from '../../lab/secrets.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { requireRootOrSkip } from '../support/root.js';
 
@@ -61,7 +60,7 @@ function recap(out: string): Record<string, Record<string, number>> {
 
 async function tsplay(args: string[], timeoutMs: number): Promise<CliResult> {
   await assertLabUp();
-  return runCli(['run', ...args, '-i', 'inventory/lab.yml', '-e', `@${SECRETS_FILE}`, '--output', 'plain'], { timeoutMs });
+  return runCli(['run', ...args, '-i', 'inventory/lab.yml', '--output', 'plain'], { timeoutMs });
 }
 
 const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-6000)}\n${r.stderr}`;

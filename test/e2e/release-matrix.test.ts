@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
 import { parseRelease } from '../../lab/base-image.js';
-import { SECRETS_FILE } from '../../lab/secrets.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { requireRootOrSkip } from '../support/root.js';
 
@@ -25,7 +24,7 @@ const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-8000)}\n${r
 const seconds = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
 
 async function playbook(file: string, timeoutMs: number): Promise<CliResult> {
-  return runCli(['run', file, '-i', 'inventory/lab.yml', '-e', `@${SECRETS_FILE}`, '--output', 'plain'], { timeoutMs });
+  return runCli(['run', file, '-i', 'inventory/lab.yml', '--output', 'plain'], { timeoutMs });
 }
 
 describe('release matrix on the lab (e2e)', function () {
