@@ -121,6 +121,7 @@ function installedSummary(names: string[], status: Map<string, DpkgStatus>, prov
 
 export default defineModule<Args, Plan>({
   name: 'apt',
+  speculative: true,
   summary: 'Install, upgrade or remove Debian packages with apt-get',
   description:
     'Like Ansible\'s apt module. The check reads dpkg\'s status of the packages and simulates the ' +

@@ -86,6 +86,7 @@ function newContent(current: string, wanted: KeyLine[], args: Args): { text: str
 
 export default defineModule<Args, Plan>({
   name: 'authorized_key',
+  speculative: true,
   ansibleNames: ['ansible.posix.authorized_key'],
   summary: "Add or remove SSH public keys in a user's authorized_keys",
   description:

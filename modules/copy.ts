@@ -61,6 +61,7 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPl
 
 export default defineModule<Args, ContentPlan>({
   name: 'copy',
+  speculative: true,
   summary: 'Put a file (given content or a controller file) on the host',
   description: [
     "Like Ansible's copy: writes `content`, or the controller file `src`, to `dest` when the",

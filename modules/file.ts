@@ -284,6 +284,7 @@ async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResu
 
 export default defineModule<Args, Plan>({
   name: 'file',
+  speculative: true,
   summary: 'Manage a path: file, directory, link, hard link, absent, touch; owner/group/mode',
   description: [
     "Ansible's file module. Without `state`, an existing path keeps its kind (and a missing",

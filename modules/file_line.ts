@@ -138,6 +138,7 @@ async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResu
 
 export default defineModule<Args, Plan>({
   name: 'file_line',
+  speculative: true,
   ansibleNames: ['lineinfile', 'ansible.builtin.lineinfile'],
   summary: "Ensure a line is in a file, or is not (Ansible's lineinfile)",
   description: [

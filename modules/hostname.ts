@@ -25,6 +25,7 @@ function fileName(content: string): string {
 
 export default defineModule<Args, Plan>({
   name: 'hostname',
+  speculative: true,
   summary: "Set the host's name (/etc/hostname and the running name)",
   description:
     'The manual\'s `hostnamectl set-hostname NAME`. "No change" when both /etc/hostname and the running name ' +

@@ -53,6 +53,7 @@ const PROMOTE_WAIT_SECONDS = 60;
 
 export default defineModule<Args, Plan>({
   name: 'pg_ctlcluster',
+  speculative: true,
   summary: 'Start, stop, restart, reload or promote a Debian PostgreSQL cluster',
   description:
     'Reads the cluster\'s status from pg_lsclusters (online/down, and "recovery" for a standby). When systemd is ' +

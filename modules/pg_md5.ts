@@ -56,6 +56,7 @@ export function withEntry(content: string, user: string, line: string): string {
 
 export default defineModule<Args, Plan>({
   name: 'pg_md5',
+  speculative: true,
   summary: "pgpool-II password entries: pool_passwd (user:md5…) and pcp.conf (user:md5hash)",
   description:
     'Sets one user\'s entry in pgpool-II\'s pool_passwd (`user:md5` + md5(password+user), what ' +

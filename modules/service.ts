@@ -40,6 +40,7 @@ function probe(name: string): string {
 
 export default defineModule<Args, Plan>({
   name: 'service',
+  speculative: true,
   summary: 'Start, stop, restart or reload a service and enable or disable it at boot',
   description:
     'Like Ansible\'s service module. When systemd is PID 1: systemctl (show ActiveState, is-enabled, start/stop/' +

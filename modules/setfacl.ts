@@ -59,6 +59,7 @@ function below(args: Args, count: number): string {
 
 export default defineModule<Args, Plan>({
   name: 'setfacl',
+  speculative: true,
   ansibleNames: ['acl', 'ansible.posix.acl'],
   summary: 'Set or remove one POSIX ACL entry (ansible.posix.acl)',
   description:

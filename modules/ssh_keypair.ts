@@ -66,6 +66,7 @@ function dirOf(path: string): string {
 
 export default defineModule<Args, Plan>({
   name: 'ssh_keypair',
+  speculative: true,
   ansibleNames: ['openssh_keypair', 'community.crypto.openssh_keypair'],
   summary: 'Generate an OpenSSH key pair if missing (community.crypto.openssh_keypair)',
   description:

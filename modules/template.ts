@@ -63,6 +63,7 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPl
 
 export default defineModule<Args, ContentPlan>({
   name: 'template',
+  speculative: true,
   summary: 'Render an EJS template with the host variables and put it on the host',
   description: [
     'Renders `src` (EJS) on the controller with the host variables as locals and writes the',

@@ -222,6 +222,7 @@ function policyOf(conf: Record<string, string>, direction: keyof typeof POLICY_K
 
 export default defineModule<Args, Plan>({
   name: 'ufw',
+  speculative: true,
   ansibleNames: ['community.general.ufw'],
   summary: 'Manage the ufw firewall: rules, default policies, logging, enable/disable',
   description:

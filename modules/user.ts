@@ -65,6 +65,7 @@ function probe(args: Args, groups: string[] | undefined): string {
 
 export default defineModule<Args, Plan>({
   name: 'user',
+  speculative: true,
   summary: 'Manage a local user account (password hash, groups, shell, home)',
   description:
     'Like Ansible\'s user module. `usermod -a -G shadow postgres` is {name: postgres, groups: [shadow], append: true}. ' +

@@ -11,13 +11,16 @@ import { createHash } from 'node:crypto';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 import { type BatchCommand, batchScript, parseBatch } from './batch-script.js';
 
+/** TSPLAY_BATCH=0 turns the read-ahead off: every check then reads on its own. */
+export const batchingWanted = (): boolean => process.env.TSPLAY_BATCH !== '0';
+
 const keyOf = (command: string, stdin: string | Buffer | undefined): string =>
   createHash('sha256').update(command).update('\0').update(stdin ?? '').digest('hex');
 
 export class PrefetchingConnection implements Connection {
   private waiting = new Map<string, ExecResult[]>();
   /** Bumped by every command not served from the cache: a prefetch that overlapped one is stale. */
-  private generation = 0;
+  private gen = 0;
   /** Commands answered from a prefetch, for -vvv and the tests. */
   served = 0;
 
@@ -29,6 +32,11 @@ export class PrefetchingConnection implements Connection {
 
   get roundTrips(): number {
     return this.inner.roundTrips;
+  }
+
+  /** Changes whenever the waiting results are dropped. */
+  get generation(): number {
+    return this.gen;
   }
 
   /** Results still waiting to be asked for. */
@@ -52,7 +60,7 @@ export class PrefetchingConnection implements Connection {
   /** Forgets every waiting result. */
   drop(): void {
     this.waiting.clear();
-    this.generation++;
+    this.gen++;
   }
 
   /**
@@ -62,10 +70,10 @@ export class PrefetchingConnection implements Connection {
   async prefetch(commands: BatchCommand[]): Promise<number> {
     this.drop();
     if (!commands.length) return 0;
-    const generation = this.generation;
+    const generation = this.gen;
     const { script, mark } = batchScript(commands);
     const r = await this.inner.exec(script);
-    if (generation !== this.generation) return 0;
+    if (generation !== this.gen) return 0;
     const results = parseBatch(r.stdout, mark, commands.length);
     results.forEach((res, k) => {
       const key = keyOf(commands[k]!.command, commands[k]!.stdin);

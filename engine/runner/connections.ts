@@ -4,6 +4,7 @@ import { ConnectionError } from '../errors.js';
 import type { Connection } from '../module-api.js';
 import type { ConnectionDefaults } from '../connection/kind.js';
 import { connectionKinds } from '../connection/kinds/index.js';
+import { batchingWanted, PrefetchingConnection } from '../connection/prefetch.js';
 
 export class ConnectionPool {
   private conns = new Map<string, Promise<Connection>>();
@@ -24,8 +25,10 @@ export class ConnectionPool {
     const name = String(v.ansible_connection ?? 'ssh');
     const kind = connectionKinds.find((k) => k.name === name);
     if (!kind) throw new ConnectionError(host, `unknown ansible_connection '${name}' (tsplay has ${connectionKinds.map((k) => k.name).join(', ')})`);
-    const conn = await kind.open(host, v, this.defaults);
-    return this.defaults.wrap ? this.defaults.wrap(conn) : conn;
+    const opened = await kind.open(host, v, this.defaults);
+    const conn = this.defaults.wrap ? this.defaults.wrap(opened) : opened;
+    // Outermost, so that what it serves costs no round trip below it.
+    return batchingWanted() ? new PrefetchingConnection(conn) : conn;
   }
 
   /** Round trips per host so far. */

@@ -12,6 +12,7 @@ import { LayeredVars } from './host-vars.js';
 import { RunState, type RunOptions } from './run-state.js';
 import type { HostStats } from '../outcome.js';
 import { runTaskOnHost } from './task-runner.js';
+import { Prefetcher } from './prefetch-checks.js';
 
 export interface RunSummary {
   stats: Map<string, HostStats>;
@@ -38,7 +39,11 @@ export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item:
 class PlayRunner {
   private notified = new Map<string, Set<string>>();
 
-  constructor(private run: RunState, private play: Play) {}
+  private readonly prefetcher: Prefetcher;
+
+  constructor(private run: RunState, private play: Play) {
+    this.prefetcher = new Prefetcher(run);
+  }
 
   private get reporter() {
     return this.run.opts.reporter;
@@ -109,7 +114,7 @@ class PlayRunner {
   /** Runs a task list on the hosts; returns the hosts that failed in it. */
   private async runList(tasks: Task[], hosts: string[]): Promise<Set<string>> {
     const failed = new Set<string>();
-    for (const task of tasks) {
+    for (const [index, task] of tasks.entries()) {
       const live = this.active(hosts).filter((h) => !failed.has(h));
       if (!live.length) break;
       let f: Set<string>;
@@ -124,7 +129,7 @@ class PlayRunner {
           f = await this.runMeta(task, live);
           break;
         case 'module':
-          f = await this.runModuleTask(task, live);
+          f = await this.runModuleTask(task, live, 'task', { tasks, index });
           break;
       }
       for (const h of f) failed.add(h);
@@ -248,11 +253,14 @@ class PlayRunner {
     }
   }
 
-  private async runModuleTask(task: ModuleTask, hosts: string[], kind: 'task' | 'handler' = 'task'): Promise<Set<string>> {
+  private async runModuleTask(task: ModuleTask, hosts: string[], kind: 'task' | 'handler' = 'task', at?: { tasks: Task[]; index: number }): Promise<Set<string>> {
     if (kind === 'task' && !this.selected(task)) return new Set();
     const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
     await this.reporter.task(this.title(task, hosts), kind, targets);
-    const results = await forEachLimited(targets, this.run.opts.forks, (h) => runTaskOnHost(this.run, task, h));
+    const results = await forEachLimited(targets, this.run.opts.forks, async (h) => {
+      if (at) await this.prefetcher.before(at.tasks, at.index, h);
+      return runTaskOnHost(this.run, task, h);
+    });
     const failed = new Set<string>();
     targets.forEach((h, i) => {
       const r = results[i]!;

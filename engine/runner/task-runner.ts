@@ -177,35 +177,52 @@ function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, la
   }
 }
 
+export interface PreparedTask {
+  module: ModuleTask['module'];
+  args: Record<string, unknown>;
+  ctx: ModuleContext;
+  checkMode: boolean;
+}
+
+/**
+ * A task made ready to run on a host: its arguments rendered and validated, its context built.
+ * `conn` replaces the host's connection (the read-ahead of checks records commands with it).
+ */
+export async function prepareTask(run: RunState, task: ModuleTask, host: string, ev: Evaluator, conn?: Connection): Promise<PreparedTask> {
+  const mod = task.module;
+  const rendered = ev.render(task.args) as Record<string, unknown>;
+  const { args, problems } = await validateArgs(mod, rendered);
+  for (const key of mod.secrets ?? []) {
+    const v = args[key];
+    if (typeof v === 'string' && v && !run.opts.secrets.values.includes(v)) run.opts.secrets.values.push(v);
+  }
+  if (problems.length) throw new ModuleError(problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : '')).join('; '));
+  const delegate = task.delegateTo !== undefined ? stringify(ev.render(task.delegateTo)) : undefined;
+  conn ??= mod.controllerOnly ? controller : await run.pool.get(delegate ?? host);
+  const becomeOn = task.become ?? run.play?.become ?? run.opts.become ?? false;
+  const vars = ev.varsObject() as Record<string, unknown>;
+  const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
+  if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
+  const checkMode = task.checkMode === false ? false : task.checkMode === true ? true : run.opts.checkMode;
+  const ctx: ModuleContext = createModuleContext({
+    host,
+    conn,
+    vars,
+    checkMode,
+    baseDir: task.baseDir,
+    become: becomeOn ? { user: stringify(ev.render(task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? vars.ansible_become_user ?? 'root')), password: becomePassword } : undefined,
+    secrets: run.opts.secrets.values,
+    connectionTo: (h) => run.pool.get(h),
+    log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
+    evaluate: (e) => ev.evaluate(e),
+  });
+  return { module: mod, args, ctx, checkMode };
+}
+
 async function execute(run: RunState, task: ModuleTask, host: string, ev: Evaluator): Promise<ItemOutcome> {
   const mod = task.module;
   try {
-    const rendered = ev.render(task.args) as Record<string, unknown>;
-    const { args, problems } = await validateArgs(mod, rendered);
-    for (const key of mod.secrets ?? []) {
-      const v = args[key];
-      if (typeof v === 'string' && v && !run.opts.secrets.values.includes(v)) run.opts.secrets.values.push(v);
-    }
-    if (problems.length) throw new ModuleError(problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : '')).join('; '));
-    const delegate = task.delegateTo !== undefined ? stringify(ev.render(task.delegateTo)) : undefined;
-    const conn: Connection = mod.controllerOnly ? controller : await run.pool.get(delegate ?? host);
-    const becomeOn = task.become ?? run.play?.become ?? run.opts.become ?? false;
-    const vars = ev.varsObject() as Record<string, unknown>;
-    const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
-    if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
-    const checkMode = task.checkMode === false ? false : task.checkMode === true ? true : run.opts.checkMode;
-    const ctx: ModuleContext = createModuleContext({
-      host,
-      conn,
-      vars,
-      checkMode,
-      baseDir: task.baseDir,
-      become: becomeOn ? { user: stringify(ev.render(task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? vars.ansible_become_user ?? 'root')), password: becomePassword } : undefined,
-      secrets: run.opts.secrets.values,
-      connectionTo: (h) => run.pool.get(h),
-      log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
-      evaluate: (e) => ev.evaluate(e),
-    });
+    const { args, ctx, checkMode } = await prepareTask(run, task, host, ev);
     const check = await mod.check(ctx, args);
     if (!check.changed) return noChange(run, host, check);
     if (checkMode) {

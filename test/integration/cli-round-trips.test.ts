@@ -1,7 +1,10 @@
-// The cost of a run in round trips: a task that changes nothing costs ONE remote command per
-// host; facts cost one per host; controller-only modules cost none. Counted in-process by
-// wrapping every connection the runner opens.
+// The cost of a run in round trips, counted in-process by wrapping every connection the runner
+// opens. Facts cost one per host; controller-only modules cost none. Checks of consecutive tasks
+// are read ahead together (engine/runner/prefetch-checks.ts): a run of tasks that change nothing
+// costs ONE remote command per host; with TSPLAY_BATCH=0, one per task per host. Batching on or
+// off, the outcomes are the same.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../cli/run-command.js';
 import type { Connection, ExecOptions } from '../../engine/module-api.js';
@@ -32,14 +35,23 @@ class Counter {
   }
 }
 
-async function countedRun(dir: string, playbook: string): Promise<{ code: number; counts: Counter['counts']; summary: RunSummary; out: string }> {
+async function withoutBatching<T>(f: () => Promise<T>): Promise<T> {
+  process.env.TSPLAY_BATCH = '0';
+  try {
+    return await f();
+  } finally {
+    delete process.env.TSPLAY_BATCH;
+  }
+}
+
+async function countedRun(dir: string, playbook: string, verbose = 0): Promise<{ code: number; counts: Counter['counts']; summary: RunSummary; out: string }> {
   const counter = new Counter();
   let out = '';
   let summary: RunSummary | undefined;
   const code = await runCommand(
     new Registry(bundledModules, bundledFacts),
     join(dir, playbook),
-    { inventory: join(dir, 'inventory.yml'), tags: [], skipTags: [], extraVars: [], forks: 5, verbose: 0, modulePath: [], output: 'plain' },
+    { inventory: join(dir, 'inventory.yml'), tags: [], skipTags: [], extraVars: [], forks: 5, verbose, modulePath: [], output: 'plain' },
     {
       write: (t) => {
         out += t;
@@ -66,31 +78,65 @@ describe('integration: round trips', function () {
   const play = (gather: boolean) => `- hosts: all\n  gather_facts: ${gather}\n  tasks:\n${FIVE_TASKS}\n`;
   const perTask = (n: number) => Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`line ${i}`, { h1: n, h2: n }]));
 
-  it('2 hosts x 5 file_line tasks that change nothing: facts 1 + 1 per task per host', async () => {
+  it('2 hosts x 5 file_line tasks that change nothing: facts 1 + one read-ahead of all 5 per host', async () => {
     const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(true), 'h1.conf': CONTENT, 'h2.conf': CONTENT });
     const r = await countedRun(dir, 'site.yml');
     expect(r.code, r.out).to.equal(0);
-    expect(r.counts).to.deep.equal({ 'Gathering Facts': { h1: 1, h2: 1 }, ...perTask(1) });
-    expect(r.summary.roundTrips).to.deep.equal({ h1: 6, h2: 6 });
+    expect(r.counts).to.deep.equal({ 'Gathering Facts': { h1: 1, h2: 1 }, 'line 1': { h1: 1, h2: 1 } });
+    expect(r.summary.roundTrips).to.deep.equal({ h1: 2, h2: 2 });
     expect(r.out).not.to.include('changed:');
   });
 
-  it('with gather_facts: false, exactly 5 per host', async () => {
+  it('with gather_facts: false, exactly 1 per host', async () => {
     const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(false), 'h1.conf': CONTENT, 'h2.conf': CONTENT });
     const r = await countedRun(dir, 'site.yml');
+    expect(r.code, r.out).to.equal(0);
+    expect(r.counts).to.deep.equal({ 'line 1': { h1: 1, h2: 1 } });
+    expect(r.summary.roundTrips).to.deep.equal({ h1: 1, h2: 1 });
+  });
+
+  it('with TSPLAY_BATCH=0, exactly 1 per task per host', async () => {
+    const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(false), 'h1.conf': CONTENT, 'h2.conf': CONTENT });
+    const r = await withoutBatching(() => countedRun(dir, 'site.yml'));
     expect(r.code, r.out).to.equal(0);
     expect(r.counts).to.deep.equal(perTask(1));
     expect(r.summary.roundTrips).to.deep.equal({ h1: 5, h2: 5 });
   });
 
-  it('a change costs check, write and the convergence re-check: 3', async () => {
+  it('a change costs check, write and the convergence re-check: 3; what follows is read ahead again', async () => {
     const dir = playbookDir({ 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': play(false), 'h1.conf': '', 'h2.conf': CONTENT });
     const r = await countedRun(dir, 'site.yml');
     expect(r.code, r.out).to.equal(0);
-    expect(r.counts).to.deep.equal(Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`line ${i}`, { h1: 3, h2: 1 }])));
+    expect(r.counts).to.deep.equal({ 'line 1': { h1: 3, h2: 1 }, ...Object.fromEntries([2, 3, 4, 5].map((i) => [`line ${i}`, { h1: 3 }])) });
   });
 
-  it('file, copy and template that change nothing cost one each too', async () => {
+  it('gives the same outcomes, output and files with batching on and off', async () => {
+    const files = (content: string) => ({
+      'inventory.yml': localInventory(['h1', 'h2']),
+      'site.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n${FIVE_TASKS}\n    - name: registered\n      file_line: {path: "{{ playbook_dir }}/{{ inventory_hostname }}.conf", line: "extra"}\n      register: r\n    - name: after register\n      file_line: {path: "{{ playbook_dir }}/{{ inventory_hostname }}.conf", line: "changed={{ r.changed }}"}\n`,
+      'h1.conf': content,
+      'h2.conf': CONTENT.replace('key3=value3\n', 'key3=other\n'),
+    });
+    const on = playbookDir(files('key1=value1\n'));
+    const off = playbookDir(files('key1=value1\n'));
+    const a = await countedRun(on, 'site.yml');
+    const b = await withoutBatching(() => countedRun(off, 'site.yml'));
+    expect(a.code, a.out).to.equal(0);
+    // Hosts report in the order they finish: compare the lines as a sorted list.
+    const norm = (o: string, d: string) => o.replaceAll(d, 'DIR').split('\n').sort();
+    expect(norm(a.out, on)).to.deep.equal(norm(b.out, off));
+    for (const h of ['h1', 'h2']) expect(readFileSync(join(on, `${h}.conf`), 'utf8')).to.equal(readFileSync(join(off, `${h}.conf`), 'utf8'));
+    const total = (c: Counter['counts']) => Object.values(c).reduce((n, hs) => n + Object.values(hs).reduce((x, y) => x + y, 0), 0);
+    expect(total(a.counts), 'batching never costs more round trips').to.be.at.most(total(b.counts));
+  });
+
+  it('-vvv shows each read-ahead batch', async () => {
+    const dir = playbookDir({ 'inventory.yml': localInventory(['h1']), 'site.yml': play(false), 'h1.conf': CONTENT });
+    const r = await countedRun(dir, 'site.yml', 3);
+    expect(r.out).to.match(/h1: batch: 5 of 5 checks read ahead in one round trip \('line 1', 'line 2', 'line 3', 'line 4', 'line 5'\)/);
+  });
+
+  it('file, copy and template that change nothing are read ahead together: one per host', async () => {
     const dir = playbookDir({
       'inventory.yml': localInventory(['h1', 'h2']),
       'templates/t.ejs': 'host=<%- inventory_hostname %>\n',
@@ -107,7 +153,7 @@ describe('integration: round trips', function () {
     expect((await countedRun(dir, 'site.yml')).code).to.equal(0);
     const r = await countedRun(dir, 'site.yml');
     expect(r.code, r.out).to.equal(0);
-    expect(r.counts).to.deep.equal({ dir: { h1: 1, h2: 1 }, copy: { h1: 1, h2: 1 }, template: { h1: 1, h2: 1 } });
+    expect(r.counts).to.deep.equal({ dir: { h1: 1, h2: 1 } });
   });
 
   it('controller-only modules open no connection', async () => {
