@@ -13,6 +13,7 @@ import hostname from './hostname.js';
 import pg_client from './pg_client.js';
 import pg_ctlcluster from './pg_ctlcluster.js';
 import pg_md5 from './pg_md5.js';
+import pg_topology from './pg_topology.js';
 import postgresql_query from './postgresql_query.js';
 import postgresql_user from './postgresql_user.js';
 import rsync_basebackup from './rsync_basebackup.js';
@@ -42,6 +43,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   pg_client,
   pg_ctlcluster,
   pg_md5,
+  pg_topology,
   postgresql_query,
   postgresql_user,
   rsync_basebackup,

@@ -7,7 +7,8 @@ import type { ModuleContext } from '../engine/module-api.js';
 import { defineModule } from '../engine/module-api.js';
 import { wrapBecome } from '../engine/connection/become.js';
 import { cmd, quote, sections, splitSections } from '../engine/shell.js';
-import { primaryScript } from './lib/base-backup.js';
+import { primaryScript, seedRefusal } from './lib/base-backup.js';
+import { nodeProbe, parseNodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './lib/pg-node.js';
 import { confSetting, confString, formatConninfo, type PgpassKey, parseConninfo, pgpassLine, pgpassLookup, withPgpassLine, withSettings } from './lib/pg-standby.js';
 import { psqlCommand } from './lib/psql.js';
 
@@ -27,6 +28,7 @@ interface Args {
   trigger_file?: string;
   application_name?: string;
   ssh_user: string;
+  rejoin: boolean;
 }
 
 interface Plan {
@@ -68,7 +70,21 @@ function wantedConninfo(a: Args, s: Settings, home: string): string {
 
 const pgpassKey = (a: Args): PgpassKey => ({ host: a.primary_address, port: a.port, database: 'replication', user: a.replication_user });
 
-/** One round trip on the standby, as postgres: data directory, recovery settings, server state, ~/.pgpass. */
+const nodeSpec = (a: Args, s: Settings): PgNodeSpec => ({ version: s.version, cluster: a.cluster, port: a.port, data: s.data });
+
+/** The source's state, read before anything is stopped: it must be a running primary. */
+async function readSource(ctx: ModuleContext, a: Args, s: Settings): Promise<PgNodeState> {
+  const conn = await ctx.connectionTo(a.primary_host);
+  const wrapped = wrapBecome(nodeProbe(nodeSpec(a, s)), { user: PG_USER });
+  const r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+  if (!r.stdout.includes('@@tsplay@@')) throw new ModuleError(`${a.primary_host}: cannot read the source's state for the base backup (exit code ${r.code}): ${r.stderr.trim()}`);
+  return readNodeOutput(r.stdout);
+}
+
+/**
+ * One round trip on the standby, as postgres: data directory, recovery settings, server state,
+ * ~/.pgpass, and the node's identity (timeline, system identifier) for the refusal rules.
+ */
 function probeScript(a: Args, s: Settings): string {
   const d = quote(s.data);
   const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
@@ -82,7 +98,7 @@ function probeScript(a: Args, s: Settings): string {
     receiver: `if ${status} >/dev/null 2>&1; then ${receiver}; fi`,
     home: `getent passwd ${PG_USER} | cut -d: -f6`,
     pgpass: a.replication_password === undefined ? 'true' : `cat -- "$(getent passwd ${PG_USER} | cut -d: -f6)/.pgpass" 2>/dev/null || true`,
-  });
+  }) + '\n' + nodeProbe(nodeSpec(a, s));
 }
 
 /** pg_stat_wal_receiver.status at the start of the probe's output line. */
@@ -161,7 +177,13 @@ export default defineModule<Args, Plan>({
     'check (one round trip on the standby): "no change" when PG_VERSION matches, standby.signal ' +
     '(recovery.conf) is present, primary_conninfo points at primary_address:port as replication_user ' +
     'and, when the cluster runs, pg_stat_wal_receiver shows streaming. A configured standby that is ' +
-    'stopped is "no change" too. application_name and trigger_file are written when seeding but not compared.',
+    'stopped is "no change" too. application_name and trigger_file are written when seeding but not compared.\n\n' +
+    'Refusals (check fails, nothing is stopped or copied): the source is not a running primary; the ' +
+    'standby side is on a newer timeline than the source; it is a primary of the same cluster (a promoted ' +
+    'node or a stale former primary: only `rejoin: true` replaces the latter, never one on the same or a ' +
+    'newer timeline); it is a standby that has replayed beyond the source on the same timeline; it is a ' +
+    'promoted primary of another cluster. A primary of another system on timeline 1 is the fresh initdb of ' +
+    'the packages and is replaced: that is the seed.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -188,6 +210,7 @@ export default defineModule<Args, Plan>({
           'rsync running as ssh_user can set only the attributes that user may set (see docs/astra.md).',
       },
       acls: { type: 'boolean', default: false, description: 'Copy POSIX ACLs too (rsync -A).' },
+      rejoin: { type: 'boolean', default: false, description: 'Allow replacing a stale former primary (same system, older timeline than the source): for playbooks/rejoin.yml only.' },
     },
   },
   secrets: ['replication_password'],
@@ -207,6 +230,10 @@ export default defineModule<Args, Plan>({
     const home = p.home?.out.trim() || '/var/lib/postgresql';
     const pgpass = p.pgpass?.out ?? '';
     const why = problems(a, s, p);
+    if (why.length) {
+      const refusal = seedRefusal({ standbyHost: ctx.host, primaryHost: a.primary_host, target: parseNodeProbe(p), source: await readSource(ctx, a, s), rejoin: a.rejoin });
+      if (refusal) throw new ModuleError(refusal);
+    }
     if (why.length) return { changed: true, description: describeSeed(ctx, a, s, why), plan: { reseed: true, home } };
     if (a.replication_password !== undefined && pgpassLookup(pgpass, pgpassKey(a)) !== pgpassLine(pgpassKey(a), a.replication_password)) {
       return {

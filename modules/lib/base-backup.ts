@@ -4,6 +4,7 @@
 // failure anywhere cannot leave the primary in backup mode; 9.6's exclusive backup is stopped by
 // an exit trap when the session did not stop it.
 import { cmd, quote } from '../../engine/shell.js';
+import { describeNode, lsnValue, type PgNodeState } from './pg-node.js';
 import { sqlLiteral } from './psql.js';
 
 export interface BaseBackupSpec {
@@ -110,4 +111,53 @@ export function primaryScript(spec: BaseBackupSpec): string {
     // 24: files vanished during the copy, normal for a live data directory.
     'case "$r" in 0|24) ;; *) echo "rsync to the standby failed (exit code $r)" >&2; exit 1 ;; esac',
   ].join('\n');
+}
+
+/** The two ends of a base backup, as pg-node.ts reads them. */
+export interface SeedEnds {
+  standbyHost: string;
+  primaryHost: string;
+  target: PgNodeState;
+  source: PgNodeState;
+  /** playbooks/rejoin.yml: a stale former primary (older timeline, same system) may be replaced. */
+  rejoin: boolean;
+}
+
+/**
+ * Why the base backup must not run (undefined: it may). A base backup replaces the target's data
+ * with --delete: it never runs onto a primary of the source's cluster (unless it is a stale former
+ * primary and a rejoin asked for it), onto a newer timeline, onto a standby ahead of its source, nor
+ * from a node that is not a running primary. A primary of another system on timeline 1 is taken as
+ * the fresh initdb that the packages made: replacing it is the seed itself.
+ */
+export function seedRefusal(e: SeedEnds): string | undefined {
+  const { target: t, source: s } = e;
+  const onto = `refusing to copy ${e.primaryHost}'s data onto ${e.standbyHost}`;
+  if (!s.installed || !s.running || s.role !== 'primary') {
+    return `${onto}: the source ${e.primaryHost} is not a running primary (${describeNode(s)}); base backups come only from the current primary (playbooks/status.yml shows which node that is)`;
+  }
+  if (!t.installed) return undefined;
+  if (t.timeline === undefined || t.systemId === undefined || s.timeline === undefined) {
+    return `${onto}: cannot read the timeline and system identifier of ${e.standbyHost}'s cluster (not running and no pg_controldata): without them it could be a newer primary`;
+  }
+  const fix = `rejoin it as a standby of the current primary with playbooks/rejoin.yml -e rejoin_host=${e.standbyHost}`;
+  if (t.timeline > s.timeline) {
+    return `${onto}: ${e.standbyHost} is on timeline ${t.timeline}, newer than ${e.primaryHost}'s ${s.timeline} — ${e.standbyHost} holds the newer data (${describeNode(t)}); the source is the stale one`;
+  }
+  if (t.systemId === s.systemId) {
+    if (t.role === 'primary') {
+      if (t.timeline < s.timeline && e.rejoin) return undefined;
+      return t.timeline < s.timeline
+        ? `${onto}: ${e.standbyHost} is a former primary of this cluster (timeline ${t.timeline}, the primary is on ${s.timeline}): a stale primary is only replaced by an explicit rejoin — ${fix}`
+        : `${onto}: ${e.standbyHost} is a primary of the same cluster on the same timeline ${t.timeline} (${describeNode(t)}): a split brain; nothing says which data is right, so nothing is overwritten`;
+    }
+    if (t.timeline === s.timeline && t.lsn && s.lsn && lsnValue(t.lsn) > lsnValue(s.lsn)) {
+      return `${onto}: ${e.standbyHost} has replayed WAL up to ${t.lsn}, beyond ${e.primaryHost}'s ${s.lsn} on the same timeline: it has data its source does not`;
+    }
+    return undefined;
+  }
+  if (t.role === 'primary' && t.timeline > 1) {
+    return `${onto}: ${e.standbyHost} is a primary of another cluster (system ${t.systemId}) that has been promoted (timeline ${t.timeline}): it holds data of its own`;
+  }
+  return undefined;
 }

@@ -18,6 +18,35 @@ const RECOVERY_96 =
 const NOT_RUNNING = { out: '', rc: 3 };
 const MISSING = (file: string): SectionBody => ({ out: `cat: ${file}: No such file or directory\n`, rc: 1 });
 
+/** Two database system identifiers: the primary's cluster, and a fresh initdb of the packages. */
+const SYSTEM = '7441000000000000001';
+const FRESH_SYSTEM = '7441000000000000002';
+
+/** A node's identity as pg-node.ts reads it. */
+interface Node {
+  system: string;
+  timeline: number;
+  role: 'primary' | 'standby';
+  lsn?: string;
+}
+
+/** The pg-node.ts sections of a probe: SQL identity when running, pg_controldata always. */
+function nodeSections(n: Node, running: boolean, version = '15'): Record<string, SectionBody> {
+  const lsn = n.lsn ?? '0/3000148';
+  return {
+    pg_version: `${version}\n`,
+    standby_config: { out: '', rc: n.role === 'standby' ? 0 : 1 },
+    recovery_conf: '',
+    running: { out: '', rc: running ? 0 : 3 },
+    identity: running ? `${n.role === 'standby'}|${n.system}|${n.timeline}|${lsn}\n` : { out: '', rc: 3 },
+    controldata:
+      `pg_control version number:            1300\nDatabase system identifier:           ${n.system}\n` +
+      `Database cluster state:               ${running ? (n.role === 'standby' ? 'in archive recovery' : 'in production') : n.role === 'standby' ? 'shut down in recovery' : 'shut down'}\n` +
+      `Latest checkpoint location:           ${lsn}\nLatest checkpoint's TimeLineID:       ${n.timeline}\n`,
+    start_conf: 'auto\n',
+  };
+}
+
 interface Standby {
   version?: SectionBody;
   signal?: boolean;
@@ -25,11 +54,16 @@ interface Standby {
   running?: boolean;
   receiver?: string;
   pgpass?: string;
+  /** Default: a standby of SYSTEM with the signal file, else the packages' fresh initdb. */
+  node?: Node;
 }
 
 /** The standby's answer to check's probe. */
 function standby(s: Standby): Reply {
+  const node = s.node ?? (s.signal ? { system: SYSTEM, timeline: 1, role: 'standby' as const, lsn: '0/3000060' } : { system: FRESH_SYSTEM, timeline: 1, role: 'primary' as const });
+  const version = typeof s.version === 'string' ? s.version.trim() : '15';
   return probeReply('@@tsplay@@ version', {
+    ...nodeSections(node, !!s.running, version),
     version: s.version ?? '15\n',
     signal: { out: '', rc: s.signal ? 0 : 1 },
     conf: s.conf,
@@ -48,7 +82,11 @@ const standbyApply = (auto = AUTO_HEADER): Reply[] => [
   { match: '.pgpass 2>/dev/null', stdout: '' },
   writeOk,
 ];
-const primaryOk = (match: string, stdout: string) => ({ master: [{ match, stdout, stderr: 'NOTICE:  WAL archiving is not enabled; you must ensure that all required WAL segments are copied through other means to complete the backup\n' }] });
+/** The source's answer to the identity probe (a running primary of SYSTEM by default). */
+const source = (n: Node = { system: SYSTEM, timeline: 1, role: 'primary' }, running = true): Reply => probeReply('pg_controldata', nodeSections(n, running));
+const primaryOk = (match: string, stdout: string) => ({
+  master: [source(), { match, stdout, stderr: 'NOTICE:  WAL archiving is not enabled; you must ensure that all required WAL segments are copied through other means to complete the backup\n' }],
+});
 
 const cases: CaseFile = {
   module: rsyncBasebackup,
@@ -188,6 +226,7 @@ const cases: CaseFile = {
       before: [standby({ conf: AUTO_HEADER }), ...standbyApply()],
       peers: {
         master: [
+          source(),
           {
             match: 'pg_backup_start',
             code: 1,
@@ -196,6 +235,73 @@ const cases: CaseFile = {
         ],
       },
       expect: { changed: true, error: /^master: base backup for standby h1 failed \(exit code 1\); the primary is not left in backup mode:\nHost key verification failed\./ },
+    },
+    // Issue 12: site.yml after a failover ran this with the inventory's master as the source
+    // onto the promoted slave, stopped it and copied the stale master over it with --delete.
+    {
+      name: 'after a failover: the promoted slave (timeline 2) is never overwritten from the stale master (timeline 1)',
+      args,
+      before: [standby({ conf: AUTO_HEADER, running: true, node: { system: SYSTEM, timeline: 2, role: 'primary', lsn: '0/5000100' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 1, role: 'primary', lsn: '0/4000000' })] },
+      expect: {
+        changed: true,
+        error: /^refusing to copy master's data onto h1: h1 is on timeline 2, newer than master's 1 — h1 holds the newer data \(primary, timeline 2, 0\/5000100, running\); the source is the stale one$/,
+        never: ['main stop', 'pg_backup_start'],
+      },
+    },
+    {
+      name: 'two primaries of one cluster on the same timeline (split brain): nothing is overwritten',
+      args,
+      before: [standby({ conf: AUTO_HEADER, node: { system: SYSTEM, timeline: 1, role: 'primary' } }), ...standbyApply()],
+      peers: { master: [source()] },
+      expect: { changed: true, error: /h1 is a primary of the same cluster on the same timeline 1 .*: a split brain/, never: ['main stop', 'pg_backup_start'] },
+    },
+    {
+      name: 'a stale former primary is not replaced without an explicit rejoin',
+      args,
+      before: [standby({ conf: AUTO_HEADER, node: { system: SYSTEM, timeline: 1, role: 'primary' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' })] },
+      expect: {
+        changed: true,
+        error: /h1 is a former primary of this cluster \(timeline 1, the primary is on 2\): a stale primary is only replaced by an explicit rejoin — rejoin it .* playbooks\/rejoin\.yml -e rejoin_host=h1$/,
+        never: ['main stop', 'pg_backup_start'],
+      },
+    },
+    {
+      name: 'rejoin: true replaces a stale former primary (older timeline) with a base backup',
+      args: { ...args, rejoin: true },
+      before: [standby({ conf: AUTO_HEADER, node: { system: SYSTEM, timeline: 1, role: 'primary' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' }), ...primaryOk('pg_backup_start', LABEL).master.slice(1)] },
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, node: { system: SYSTEM, timeline: 2, role: 'standby' } })],
+      expect: { changed: true, message: /standby\.signal missing: not a standby/, applies: [/pg_backup_start/] },
+    },
+    {
+      name: 'rejoin: true never replaces a primary on the same timeline',
+      args: { ...args, rejoin: true },
+      before: [standby({ conf: AUTO_HEADER, running: true, node: { system: SYSTEM, timeline: 2, role: 'primary' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' })] },
+      expect: { changed: true, error: /same timeline 2 .*split brain/, never: ['main stop', 'pg_backup_start'] },
+    },
+    {
+      name: 'the source is a standby: refused before anything is stopped',
+      args,
+      before: [standby({ conf: AUTO_HEADER, running: true }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 1, role: 'standby' })] },
+      expect: { changed: true, error: /the source master is not a running primary \(standby, timeline 1/, never: ['main stop', 'pg_backup_start'] },
+    },
+    {
+      name: 'a standby that replayed beyond its source on the same timeline: refused',
+      args,
+      before: [standby({ signal: true, conf: AUTO_HEADER + "primary_conninfo = 'host=10.213.0.99'\n", running: true, node: { system: SYSTEM, timeline: 1, role: 'standby', lsn: '0/9000000' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 1, role: 'primary', lsn: '0/3000000' })] },
+      expect: { changed: true, error: /h1 has replayed WAL up to 0\/9000000, beyond master's 0\/3000000 on the same timeline/, never: ['main stop'] },
+    },
+    {
+      name: 'a promoted primary of another cluster holds data of its own: refused',
+      args,
+      before: [standby({ conf: AUTO_HEADER, running: true, node: { system: FRESH_SYSTEM, timeline: 2, role: 'primary' } }), ...standbyApply()],
+      peers: { master: [source({ system: SYSTEM, timeline: 3, role: 'primary' })] },
+      expect: { changed: true, error: /h1 is a primary of another cluster \(system 7441000000000000002\) that has been promoted \(timeline 2\)/, never: ['main stop'] },
     },
     {
       name: 'trigger_file is refused from PostgreSQL 16',
