@@ -29,11 +29,16 @@ interface Args {
   application_name?: string;
   ssh_user: string;
   rejoin: boolean;
+  rewind: boolean;
+  rewind_user: string;
+  rewind_password?: string;
 }
 
 interface Plan {
   /** false: only ~/.pgpass needs its line; the standby itself is in order. */
   reseed: boolean;
+  /** Try pg_rewind first: the standby side is a stale former primary of the source's cluster. */
+  rewind?: boolean;
   /** The postgres user's home on the standby (for ~/.pgpass). */
   home: string;
 }
@@ -158,6 +163,28 @@ async function backupOnPrimary(ctx: ModuleContext, a: Args, s: Settings): Promis
   return r.stdout;
 }
 
+/**
+ * pg_rewind of the stopped standby side from the running primary, as postgres. The password goes
+ * through a passfile of its own (0600, removed afterwards), never argv. false when pg_rewind
+ * failed (no wal_log_hints or checksums, a crash it cannot recover from): then the full copy runs.
+ */
+async function rewindFromPrimary(ctx: ModuleContext, a: Args, s: Settings, home: string): Promise<boolean> {
+  const passfile = `${home}/.tsplay-rewind.pgpass`;
+  const source: Record<string, string> = { host: a.primary_address, port: String(a.port), user: a.rewind_user, dbname: 'postgres' };
+  if (a.rewind_password !== undefined) {
+    await ctx.writeFile(passfile, pgpassLine({ host: a.primary_address, port: a.port, database: 'postgres', user: a.rewind_user }, a.rewind_password) + '\n', OWNED);
+    source.passfile = passfile;
+  }
+  const rewind = cmd(`/usr/lib/postgresql/${s.version}/bin/pg_rewind`, `--target-pgdata=${s.data}`, `--source-server=${formatConninfo(source)}`);
+  const r = await ctx.exec(`cd / && LC_ALL=C ${rewind} 2>&1; rc=$?; rm -f -- ${quote(passfile)}; exit $rc`, { becomeUser: PG_USER, secrets: a.rewind_password === undefined ? [] : [a.rewind_password] });
+  if (r.code === 0) {
+    ctx.log(`${ctx.host}: pg_rewind from ${a.primary_host}: ${r.stdout.trim().split('\n').at(-1) ?? ''}`);
+    return true;
+  }
+  ctx.log(`${ctx.host}: pg_rewind from ${a.primary_host} failed (exit code ${r.code}), falling back to a base backup: ${r.stdout.trim()}`);
+  return false;
+}
+
 export default defineModule<Args, Plan>({
   name: 'rsync_basebackup',
   summary: 'Seed a streaming standby from its primary with a base backup copied by rsync over SSH',
@@ -210,10 +237,13 @@ export default defineModule<Args, Plan>({
           'rsync running as ssh_user can set only the attributes that user may set (see docs/astra.md).',
       },
       acls: { type: 'boolean', default: false, description: 'Copy POSIX ACLs too (rsync -A).' },
+      rewind: { type: 'boolean', default: false, description: 'With rejoin: rewind a stale former primary with pg_rewind (needs wal_log_hints or data checksums on it) instead of copying everything; falls back to the copy when pg_rewind fails.' },
+      rewind_user: { type: 'string', default: 'postgres', description: 'Role pg_rewind connects to the primary as (a superuser, or one granted the pg_read_binary_file family).' },
+      rewind_password: { type: 'string', description: 'Its password (secret), given to pg_rewind through a passfile of its own that is removed afterwards.' },
       rejoin: { type: 'boolean', default: false, description: 'Allow replacing a stale former primary (same system, older timeline than the source): for playbooks/rejoin.yml only.' },
     },
   },
-  secrets: ['replication_password'],
+  secrets: ['replication_password', 'rewind_password'],
   examples: `- name: seed the standby from the primary
   rsync_basebackup:
     primary_host: master
@@ -231,10 +261,15 @@ export default defineModule<Args, Plan>({
     const pgpass = p.pgpass?.out ?? '';
     const why = problems(a, s, p);
     if (why.length) {
-      const refusal = seedRefusal({ standbyHost: ctx.host, primaryHost: a.primary_host, target: parseNodeProbe(p), source: await readSource(ctx, a, s), rejoin: a.rejoin });
+      const target = parseNodeProbe(p);
+      const source = await readSource(ctx, a, s);
+      const refusal = seedRefusal({ standbyHost: ctx.host, primaryHost: a.primary_host, target, source, rejoin: a.rejoin });
       if (refusal) throw new ModuleError(refusal);
+      // pg_rewind replays only what diverged: for a former primary of this very cluster.
+      const rewind = a.rewind && target.role === 'primary' && target.systemId === source.systemId && (target.timeline ?? 0) < (source.timeline ?? 0);
+      const how = rewind ? `pg_rewind from ${a.primary_host} (a base backup if pg_rewind fails) instead of the full copy; ` : '';
+      return { changed: true, description: describeSeed(ctx, a, s, why).replace(' — stop ', ` — ${how}stop `), plan: { reseed: true, rewind, home } };
     }
-    if (why.length) return { changed: true, description: describeSeed(ctx, a, s, why), plan: { reseed: true, home } };
     if (a.replication_password !== undefined && pgpassLookup(pgpass, pgpassKey(a)) !== pgpassLine(pgpassKey(a), a.replication_password)) {
       return {
         changed: true,
@@ -252,6 +287,7 @@ export default defineModule<Args, Plan>({
   async apply(ctx, a, change) {
     const s = settings(ctx, a);
     const plan = change.plan!;
+    let method: string | undefined;
     if (plan.reseed) {
       const d = quote(s.data);
       const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
@@ -259,7 +295,10 @@ export default defineModule<Args, Plan>({
         `if ${status} >/dev/null 2>&1; then ${cmd('pg_ctlcluster', s.version, a.cluster, 'stop')}; fi\n` +
           `if [ ! -d ${d} ]; then install -d -o ${PG_USER} -g ${PG_USER} -m 0700 ${d}; fi`,
       );
-      const label = await backupOnPrimary(ctx, a, s);
+      const rewound = plan.rewind ? await rewindFromPrimary(ctx, a, s, plan.home) : false;
+      // pg_rewind writes its own backup_label (recovery starts at the last common checkpoint).
+      const label = rewound ? undefined : await backupOnPrimary(ctx, a, s);
+      method = rewound ? 'pg_rewind' : 'base backup';
       const conninfo = wantedConninfo(a, s, plan.home);
       if (s.v >= 12) {
         await ctx.writeFile(`${s.data}/standby.signal`, '', OWNED);
@@ -276,12 +315,13 @@ export default defineModule<Args, Plan>({
         ];
         await ctx.writeFile(`${s.data}/recovery.conf`, lines.join('\n') + '\n', OWNED);
       }
-      if (s.v >= 10) await ctx.writeFile(`${s.data}/backup_label`, label, OWNED);
+      if (s.v >= 10 && label !== undefined) await ctx.writeFile(`${s.data}/backup_label`, label, OWNED);
     }
     if (a.replication_password !== undefined) {
       const path = `${plan.home}/.pgpass`;
       const current = await ctx.run(`cat -- ${quote(path)} 2>/dev/null || true`);
       await ctx.writeFile(path, withPgpassLine(current, pgpassKey(a), a.replication_password), OWNED);
     }
+    return { result: { method: method ?? 'none' } };
   },
 });

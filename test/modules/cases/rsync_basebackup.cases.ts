@@ -276,6 +276,24 @@ const cases: CaseFile = {
       expect: { changed: true, message: /standby\.signal missing: not a standby/, applies: [/pg_backup_start/] },
     },
     {
+      name: 'rejoin with rewind: pg_rewind from the primary instead of the copy, its password only in a passfile',
+      args: { ...args, rejoin: true, rewind: true, rewind_password: 'Rw:pw', replication_password: 'R3pl:pw' },
+      before: [
+        standby({ conf: AUTO_HEADER, running: true, node: { system: SYSTEM, timeline: 1, role: 'primary' } }),
+        { match: 'pg_rewind', stdout: 'pg_rewind: servers diverged at WAL location 0/4000100 on timeline 1\npg_rewind: Done!\n' },
+        ...standbyApply(),
+      ],
+      peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' })] },
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO.replace("application_name=h1'", "application_name=h1 passfile=/var/lib/postgresql/.pgpass'"), pgpass: '10.213.0.10:5432:replication:postgres:R3pl\\:pw\n', node: { system: SYSTEM, timeline: 2, role: 'standby' } })],
+      expect: {
+        changed: true,
+        message: /— pg_rewind from master \(a base backup if pg_rewind fails\) instead of the full copy; stop 15\/main/,
+        applies: [/pg_ctlcluster 15 main stop/, /p=\/var\/lib\/postgresql\/\.tsplay-rewind\.pgpass/, /pg_rewind --target-pgdata=\/var\/lib\/postgresql\/15\/main .*--source-server=host=10\.213\.0\.10 port=5432 user=postgres dbname=postgres passfile=\/var\/lib\/postgresql\/\.tsplay-rewind\.pgpass/, /rm -f -- \/var\/lib\/postgresql\/\.tsplay-rewind\.pgpass/, /p=\/var\/lib\/postgresql\/15\/main\/standby\.signal/],
+        // No backup on the primary (its peer has no reply for one) and no backup_label of ours.
+        never: ['Rw:pw', 'Rw\\:pw', 'SELECT labelfile', '15/main/backup_label'],
+      },
+    },
+    {
       name: 'rejoin: true never replaces a primary on the same timeline',
       args: { ...args, rejoin: true },
       before: [standby({ conf: AUTO_HEADER, running: true, node: { system: SYSTEM, timeline: 2, role: 'primary' } }), ...standbyApply()],
