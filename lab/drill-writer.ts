@@ -110,9 +110,13 @@ async function stop(o: Opts): Promise<void> {
   }
   const missing = acks.filter(([n]) => !present.has(n)).map(([n]) => n);
   const times = acks.map(([, t]) => t);
+  // The longest stretch without an acknowledgement is the write outage; its end, after the cut,
+  // is when the write service was back.
   let gap = 0;
-  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i]! - times[i - 1]!);
-  const after = o.cut === undefined ? undefined : times.find((t) => t > o.cut!);
+  let back: number | undefined;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i]! - times[i - 1]! > gap) (gap = times[i]! - times[i - 1]!), (back = times[i]);
+  }
   console.log(
     JSON.stringify({
       attempts: acks.length + errors.length,
@@ -121,7 +125,7 @@ async function stop(o: Opts): Promise<void> {
       missing_rows: missing.slice(0, 20),
       failed_attempts: errors.length,
       longest_gap_s: Number((gap / 1000).toFixed(1)),
-      first_ack_after_cut_s: after === undefined ? null : Number(((after - o.cut!) / 1000).toFixed(1)),
+      writes_back_after_cut_s: o.cut === undefined || back === undefined ? null : Number(((back - o.cut) / 1000).toFixed(1)),
     }),
   );
 }

@@ -11,6 +11,7 @@ import file from './file.js';
 import file_line from './file_line.js';
 import hostname from './hostname.js';
 import pg_client from './pg_client.js';
+import pg_cluster_status from './pg_cluster_status.js';
 import pg_ctlcluster from './pg_ctlcluster.js';
 import pg_md5 from './pg_md5.js';
 import pg_topology from './pg_topology.js';
@@ -41,6 +42,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   file_line,
   hostname,
   pg_client,
+  pg_cluster_status,
   pg_ctlcluster,
   pg_md5,
   pg_topology,

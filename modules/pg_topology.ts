@@ -3,11 +3,9 @@
 // configures the standby wherever it is and leaves a stale former primary alone. Read-only: one
 // round trip per node, the same in check mode.
 import { ModuleError } from '../engine/errors.js';
-import type { ModuleContext } from '../engine/module-api.js';
 import { defineModule } from '../engine/module-api.js';
-import { wrapBecome } from '../engine/connection/become.js';
-import { describeNode, nodeProbe, readNodeOutput, type PgNodeSpec } from './lib/pg-node.js';
-import { decideTopology, rejoinCommand, type NodeReport } from './lib/pg-topology.js';
+import { describeNode, type PgNodeSpec } from './lib/pg-node.js';
+import { decideTopology, readNode, rejoinCommand } from './lib/pg-topology.js';
 
 interface Args {
   nodes: string[];
@@ -16,28 +14,6 @@ interface Args {
   cluster: string;
   port: number;
   data_directory?: string;
-}
-
-async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpec): Promise<NodeReport> {
-  let conn;
-  try {
-    conn = await ctx.connectionTo(host);
-  } catch (e) {
-    return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
-  }
-  const wrapped = wrapBecome(nodeProbe(spec), { user: 'postgres' });
-  let r;
-  try {
-    r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
-  } catch (e) {
-    return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
-  }
-  if (!r.stdout.includes('@@tsplay@@')) {
-    // No postgres user yet (nothing installed): sudo or su refused before the probe ran.
-    if (r.code !== 255) return { host, reachable: true, installed: false, running: false, role: 'none', fenced: false };
-    return { host, reachable: false, error: r.stderr.trim(), installed: false, running: false, role: 'none', fenced: false };
-  }
-  return { host, reachable: true, ...readNodeOutput(r.stdout) };
 }
 
 export default defineModule<Args>({

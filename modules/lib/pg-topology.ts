@@ -2,7 +2,9 @@
 // from the inventory's names: the inventory only breaks the tie between fresh, unrelated
 // clusters (a first run). When the nodes' own state does not settle it, the answer is a problem
 // to report, never a guess.
-import type { PgNodeState } from './pg-node.js';
+import { wrapBecome } from '../../engine/connection/become.js';
+import type { ModuleContext } from '../../engine/module-api.js';
+import { nodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './pg-node.js';
 
 export interface NodeReport extends PgNodeState {
   host: string;
@@ -81,3 +83,26 @@ export function decideTopology(nodes: NodeReport[], preferred: string): Topology
 
 /** The command that rejoins a stale node, for reports. */
 export const rejoinCommand = (host: string): string => `tsplay run playbooks/rejoin.yml -i INVENTORY -e @secrets.yml -e rejoin_host=${host}`;
+
+/** One node's state over its own connection (one round trip, as postgres). */
+export async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpec): Promise<NodeReport> {
+  let conn;
+  try {
+    conn = await ctx.connectionTo(host);
+  } catch (e) {
+    return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
+  }
+  const wrapped = wrapBecome(nodeProbe(spec), { user: 'postgres' });
+  let r;
+  try {
+    r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+  } catch (e) {
+    return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
+  }
+  if (!r.stdout.includes('@@tsplay@@')) {
+    // No postgres user yet (nothing installed): sudo or su refused before the probe ran.
+    if (r.code !== 255) return { host, reachable: true, installed: false, running: false, role: 'none', fenced: false };
+    return { host, reachable: false, error: r.stderr.trim(), installed: false, running: false, role: 'none', fenced: false };
+  }
+  return { host, reachable: true, ...readNodeOutput(r.stdout) };
+}

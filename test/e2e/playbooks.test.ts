@@ -5,9 +5,10 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertLabUp, labReset, labUp, reserveLab } from '../../lab/commands.js';
+import { labReset, labUp, reserveLab } from '../../lab/commands.js';
 import { hostPaths } from '../../lab/paths.js';
-import { type CliResult, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { explain, recap, tsplay } from '../support/lab-playbooks.js';
 import { requireRootOrSkip } from '../support/root.js';
 
 const HOSTS = ['master', 'slave', 'balancer'];
@@ -46,24 +47,6 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
   for (const p of before.keys()) if (!after.has(p)) diff.push(`removed: ${p}`);
   return diff;
 }
-
-function recap(out: string): Record<string, Record<string, number>> {
-  const result: Record<string, Record<string, number>> = {};
-  const part = out.slice(out.lastIndexOf('PLAY RECAP'));
-  for (const line of part.split('\n')) {
-    const m = /^(\S+)\s+:\s+(.*)$/.exec(line);
-    if (!m) continue;
-    result[m[1]!] = Object.fromEntries([...m[2]!.matchAll(/(\w+)=(\d+)/g)].map((x) => [x[1]!, Number(x[2])]));
-  }
-  return result;
-}
-
-async function tsplay(args: string[], timeoutMs: number): Promise<CliResult> {
-  await assertLabUp();
-  return runCli(['run', ...args, '-i', 'inventory/lab.yml', '--output', 'plain'], { timeoutMs });
-}
-
-const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-6000)}\n${r.stderr}`;
 
 describe('bundled playbooks on the lab (e2e)', function () {
   this.timeout(20 * 60_000);

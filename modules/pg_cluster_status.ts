@@ -1,0 +1,102 @@
+// pg_cluster_status: the cluster at a glance, for playbooks/status.yml. Runs on the balancer:
+// each node's own state (pg-node.ts), the primary's view of its standbys (pg_stat_replication),
+// pgpool-II's view (pcp_node_info), and what to run next when something is off. Read-only.
+import { ModuleError } from '../engine/errors.js';
+import type { ModuleContext } from '../engine/module-api.js';
+import { defineModule } from '../engine/module-api.js';
+import { wrapBecome } from '../engine/connection/become.js';
+import { cmd, sections, splitSections } from '../engine/shell.js';
+import type { PgNodeSpec } from './lib/pg-node.js';
+import { psqlCommand } from './lib/psql.js';
+import { decideTopology, readNode, rejoinCommand, type NodeReport, type Topology } from './lib/pg-topology.js';
+import { statusTable, type PcpView, type ReplicationRow } from './lib/cluster-status.js';
+
+interface Args {
+  nodes: string[];
+  addresses: string[];
+  preferred_primary: string;
+  version: string | number;
+  cluster: string;
+  port: number;
+  data_directory?: string;
+  pcp_port: number;
+  pcp_user: string;
+  pcp_pass_file: string;
+}
+
+/** pcp_node_info -v for every backend id, in one round trip on the balancer. */
+async function pgpoolView(ctx: ModuleContext, a: Args): Promise<PcpView[]> {
+  const probes = Object.fromEntries(
+    a.nodes.map((_, i) => [`node${i}`, `env PCPPASSFILE=${a.pcp_pass_file} ${cmd('pcp_node_info', '-h', '127.0.0.1', '-p', a.pcp_port, '-U', a.pcp_user, '-w', '-v', '-n', i)}`]),
+  );
+  const sec = splitSections((await ctx.exec(sections(probes))).stdout);
+  return a.nodes.map((_, i) => {
+    const s = sec[`node${i}`];
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(s?.out ?? '')?.[1]?.trim();
+    if (!s || s.rc !== 0) return { status: 'unknown', error: s?.out.trim().split('\n')[0] ?? 'no answer' };
+    const code = field('Status');
+    return { status: code === '3' ? 'down' : code === '1' || code === '2' ? 'up' : (field('Status Name') ?? `status ${code}`), role: field('Role') };
+  });
+}
+
+/** The primary's pg_stat_replication: state, sync state and replay lag per standby address. */
+async function replication(ctx: ModuleContext, primary: string, spec: PgNodeSpec): Promise<{ rows: ReplicationRow[]; syncNames: string }> {
+  const v = Number(spec.version);
+  const lag = v >= 10 ? 'pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)' : 'pg_xlog_location_diff(pg_current_xlog_location(), replay_location)';
+  const lagTime = v >= 10 ? "coalesce(round(extract(epoch FROM replay_lag)::numeric, 1)::text, '0')" : "'?'";
+  const sql =
+    `SELECT 'R|' || host(client_addr) || '|' || state || '|' || sync_state || '|' || coalesce(${lag}, 0)::bigint::text || '|' || ${lagTime} FROM pg_stat_replication;\n` +
+    `SELECT 'S|' || current_setting('synchronous_standby_names');\n`;
+  const conn = await ctx.connectionTo(primary);
+  const w = wrapBecome(`cd / && ${psqlCommand({ db: 'postgres', port: spec.port })} -At`, { user: 'postgres' });
+  const r = await conn.exec(w.command, { stdin: w.stdinPrefix + sql });
+  const lines = r.stdout.split('\n');
+  const rows = lines.filter((l) => l.startsWith('R|')).map((l) => {
+    const [, address = '', state = '', sync = '', bytes = '0', seconds = '0'] = l.split('|');
+    return { address, state, sync, lagBytes: Number(bytes), lagSeconds: seconds };
+  });
+  return { rows, syncNames: lines.find((l) => l.startsWith('S|'))?.slice(2) ?? '' };
+}
+
+export default defineModule<Args>({
+  name: 'pg_cluster_status',
+  summary: "One table of the cluster: each node's role, timeline, replication state and lag, pgpool-II's view, and what to run next",
+  description:
+    'Runs on the balancer. Reads every node (as pg_topology does), the primary\'s pg_stat_replication ' +
+    '(state, sync state, replay lag in bytes and seconds), synchronous_standby_names, and pcp_node_info for ' +
+    'each backend id (backend i is nodes[i]). Prints one table and, where something is off, the command ' +
+    'to run next (rejoin.yml for a stale or detached node). Never changes anything.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['nodes', 'addresses', 'preferred_primary', 'version'],
+    properties: {
+      nodes: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Inventory names of the nodes, in pgpool-II backend order.' },
+      addresses: { type: 'array', items: { type: 'string' }, description: 'Their cluster addresses (pg_stat_replication client_addr).' },
+      preferred_primary: { type: 'string' },
+      version: { type: ['string', 'number'] },
+      cluster: { type: 'string', default: 'main' },
+      port: { type: 'integer', default: 5432 },
+      data_directory: { type: 'string' },
+      pcp_port: { type: 'integer', default: 9898 },
+      pcp_user: { type: 'string', default: 'root' },
+      pcp_pass_file: { type: 'string', default: '/root/.pcppass' },
+    },
+  },
+
+  async check(ctx, a) {
+    const version = String(a.version);
+    const spec: PgNodeSpec = { version, cluster: a.cluster, port: a.port, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}` };
+    const nodes: NodeReport[] = await Promise.all(a.nodes.map((h) => readNode(ctx, h, spec)));
+    const topology: Topology = decideTopology(nodes, a.preferred_primary);
+    const pcp = await pgpoolView(ctx, a);
+    const repl = topology.primary && nodes.find((n) => n.host === topology.primary)?.running ? await replication(ctx, topology.primary, spec) : { rows: [], syncNames: '' };
+    if (a.addresses.length !== a.nodes.length) throw new ModuleError('pg_cluster_status: addresses must name one address per node');
+    const table = statusTable({ nodes, addresses: a.addresses, topology, pcp, replication: repl.rows, syncNames: repl.syncNames, rejoin: rejoinCommand });
+    return { changed: false, reason: table.summary, output: table.text, result: { rows: table.rows, healthy: table.healthy, topology } };
+  },
+
+  async apply() {
+    // check never reports a change.
+  },
+});
