@@ -35,7 +35,7 @@ log() {
 
 # remote HOST COMMAND: COMMAND (no single quotes in it) as postgres on HOST over ssh, stdin passed on.
 remote() {
-    ssh_cmd="ssh -T -o BatchMode=yes -o ConnectTimeout=${3:-10} -i $ssh_key postgres@$1"
+    ssh_cmd="ssh -T -o BatchMode=yes -o ConnectTimeout=10 -i $ssh_key postgres@$1"
     if [ "$(id -u)" -eq 0 ]; then
         # pgpool-II runs as postgres on Debian and Astra; run as root, ssh still has to use
         # postgres's key and known_hosts.
@@ -82,7 +82,7 @@ if [ "$rc" -eq 0 ]; then
     stop_waiting "$new_main_host"
     # In the background: a cut primary does not answer, and the failover must not wait for it.
     (
-        if out=$(remote "$failed_host" "$fence" 3 2>&1); then
+        if out=$(remote "$failed_host" "$fence" 2>&1); then
             log "old primary $failed_host fenced (stopped, start.conf manual)"
         else
             log "old primary $failed_host not reached to fence it (site.yml fences it once it is back): $out"
