@@ -61,13 +61,14 @@ function program(): Command {
       const { loadInventory, inventoryGraph, inventoryList } = await import('../engine/inventory/index.js');
       const flags = withConfig(given);
       if (!flags.inventory.length) throw new UsageError('an inventory is needed: -i INVENTORY (or inventory = … in ansible.cfg)');
-      await vaultKeyringFor(flags);
+      const keyring = await vaultKeyringFor(flags);
       const inv = loadInventory(flags.inventory, { playbookDir: flags.playbookDir });
+      const json = (v: unknown) => JSON.stringify(v, keyring.jsonReplacer, 2) + '\n';
       if (flags.host) {
         if (!inv.hosts.has(flags.host)) throw new UsageError(`no host '${flags.host}' in ${flags.inventory}`);
-        process.stdout.write(JSON.stringify(inv.hostVars(flags.host), null, 2) + '\n');
+        process.stdout.write(json(inv.hostVars(flags.host)));
       } else if (flags.graph !== undefined) process.stdout.write(inventoryGraph(inv, typeof flags.graph === 'string' ? flags.graph : 'all') + '\n');
-      else if (flags.list) process.stdout.write(JSON.stringify(inventoryList(inv), null, 2) + '\n');
+      else if (flags.list) process.stdout.write(json(inventoryList(inv)));
       else throw new UsageError('tsplay inventory needs --list, --graph or --host');
     });
 

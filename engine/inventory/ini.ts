@@ -5,7 +5,7 @@
 import type { SourceProblem } from '../errors.js';
 import type { Loc } from '../yaml-source.js';
 import { expandHostEntry } from './host-range.js';
-import type { ParsedInventory } from './parse.js';
+import { group as groupOf, type ParsedInventory } from './parse.js';
 import { NOT_LITERAL, pythonLiteral } from './python-literal.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -58,11 +58,7 @@ export function shlexSplit(line: string): string[] {
 /** Parses INI text into the same tree the YAML reader makes; problems carry file:line:col (and quote no line of a `secret`, decrypted text). */
 export function parseIniInventory(text: string, file: string, problems: SourceProblem[], o: { secret?: boolean } = {}): ParsedInventory {
   const inv: ParsedInventory = { groups: new Map(), hosts: new Map(), edges: [] };
-  const group = (name: string) => {
-    let g = inv.groups.get(name);
-    if (!g) inv.groups.set(name, (g = { name, vars: {}, hosts: [], children: [], parents: [] }));
-    return g;
-  };
+  const group = (name: string) => groupOf(inv, name);
   group('all');
   group('ungrouped');
   const lines = text.split(/\r?\n/);

@@ -2,14 +2,15 @@
 // file, an executable script, a directory of those, or a comma list of hosts (`a,b,` or `a,`).
 // Then the group_vars/ and host_vars/ beside each source, and beside the playbook. Every
 // problem is reported at once, each at its file:line:col.
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isExecutable } from '../executable.js';
 import { dirname, extname, join, resolve } from 'node:path';
 import { type SourceProblem, ValidationError } from '../errors.js';
 import { displayPath, loadYamlFile, locOf, problemAt, readSourceFile, revealSecrets } from '../yaml-source.js';
 import { buildInventory } from './build.js';
 import { findCycles } from './graph.js';
 import { parseIniInventory } from './ini.js';
-import { type ParsedInventory, parseInventoryTree } from './parse.js';
+import { group, type ParsedInventory, parseInventoryTree } from './parse.js';
 import { IMPLICIT_LOCALHOST } from './patterns.js';
 import { parseInventoryScript } from './script.js';
 import type { Inventory } from './types.js';
@@ -24,22 +25,16 @@ export interface InventoryOptions {
 const IGNORED = ['~', '.orig', '.ini', '.cfg', '.retry', '.pyc', '.pyo', '.swp', '.bak', '.rpm', '.md', '.txt', '.rst'];
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
 
-const emptyParse = (): ParsedInventory => ({ groups: new Map([['all', { name: 'all', vars: {}, hosts: [], children: [], parents: [] }]]), hosts: new Map(), edges: [] });
-
-const isExecutable = (file: string): boolean => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+const emptyParse = (): ParsedInventory => {
+  const inv: ParsedInventory = { groups: new Map(), hosts: new Map(), edges: [] };
+  group(inv, 'all');
+  return inv;
 };
 
 /** `a,b,` → hosts a and b in 'ungrouped' (Ansible's host_list: no ranges, `name:port` allowed). */
 function hostList(source: string): ParsedInventory {
   const inv = emptyParse();
-  const ungrouped = { name: 'ungrouped', vars: {}, hosts: [] as string[], children: [], parents: [] };
-  inv.groups.set('ungrouped', ungrouped);
+  const ungrouped = group(inv, 'ungrouped');
   for (const entry of source.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(.*[^:]):(\d+)$/.exec(entry);
     const [name, port] = m && !m[1]!.includes(':') ? [m[1]!, Number(m[2])] : [entry.replace(/^\[(.*)\]$/, '$1'), undefined];
@@ -110,8 +105,7 @@ function merge(all: ParsedInventory[]): ParsedInventory {
   for (const inv of all) {
     for (const [name, vars] of inv.hosts) out.hosts.set(name, { ...out.hosts.get(name), ...vars });
     for (const g of inv.groups.values()) {
-      const into = out.groups.get(g.name) ?? { name: g.name, vars: {}, hosts: [], children: [], parents: [] };
-      out.groups.set(g.name, into);
+      const into = group(out, g.name);
       Object.assign(into.vars, g.vars);
       for (const h of g.hosts) if (!into.hosts.includes(h)) into.hosts.push(h);
     }
@@ -133,7 +127,7 @@ export function loadInventory(sources: string | readonly string[], o: InventoryO
   const parsed = merge(loaded.flatMap((l) => l.parsed));
 
   // The implicit groups: 'ungrouped' always exists, and groups nobody lists hang under 'all'.
-  if (!parsed.groups.has('ungrouped')) parsed.groups.set('ungrouped', { name: 'ungrouped', vars: {}, hosts: [], children: [], parents: [] });
+  group(parsed, 'ungrouped');
   const all = parsed.groups.get('all')!;
   for (const g of parsed.groups.values()) {
     if (g.name !== 'all' && !g.parents.length) {

@@ -57,7 +57,8 @@ export function parseInventoryTree(root: unknown, problems: SourceProblem[]): Pa
   return inv;
 }
 
-function group(inv: ParsedInventory, name: string): ParsedGroup {
+/** The group of that name, created empty when new. */
+export function group(inv: ParsedInventory, name: string): ParsedGroup {
   let g = inv.groups.get(name);
   if (!g) {
     g = { name, vars: {}, hosts: [], children: [], parents: [] };

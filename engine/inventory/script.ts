@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import type { SourceProblem } from '../errors.js';
 import { displayPath } from '../yaml-source.js';
-import { isMapping, type ParsedInventory } from './parse.js';
+import { group as groupOf, isMapping, type ParsedInventory } from './parse.js';
 
 function run(file: string, args: string[]): { json?: unknown; error?: string } {
   const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
@@ -21,11 +21,7 @@ export function parseInventoryScript(file: string, problems: SourceProblem[]): P
   const inv: ParsedInventory = { groups: new Map(), hosts: new Map(), edges: [] };
   const at = { file: displayPath(file), line: 1, col: 1 };
   const problem = (message: string, hint?: string) => problems.push({ ...at, message, hint });
-  const group = (name: string) => {
-    let g = inv.groups.get(name);
-    if (!g) inv.groups.set(name, (g = { name, vars: {}, hosts: [], children: [], parents: [] }));
-    return g;
-  };
+  const group = (name: string) => groupOf(inv, name);
   const host = (name: string) => {
     if (!inv.hosts.has(name)) inv.hosts.set(name, {});
     return inv.hosts.get(name)!;

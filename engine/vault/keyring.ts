@@ -39,6 +39,17 @@ export class VaultKeyring {
     return opened.plaintext;
   }
 
+  /**
+   * For JSON listings (`tsplay inventory`): an inline vaulted value is shown as its vault
+   * text, the way ansible-inventory shows it; any other opened value is masked.
+   */
+  readonly jsonReplacer = (_key: string, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const text = this.inline.get(v);
+    if (text !== undefined) return { __ansible_vault: text };
+    return this.revealed.includes(v) ? '********' : v;
+  };
+
   /** Records decrypted text as secret (each string of a decrypted file, or one inline value). */
   reveal(value: string): void {
     if (value.length >= MIN_MASKED && !this.revealed.includes(value)) this.revealed.push(value);

@@ -4,7 +4,8 @@
 // whitespace; a script is run with no arguments (a `*-client` script with `--vault-id LABEL`)
 // and its stdout, stripped of CR/LF, is the password.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isExecutable } from '../executable.js';
 import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_VAULT_ID, type VaultSecret } from './cipher.js';
@@ -27,15 +28,6 @@ export function parseVaultId(spec: string): { id: string; source: string } {
   if (!id || !source) throw new UsageError(`--vault-id '${spec}': expected LABEL@SOURCE (SOURCE: prompt, a password file or a script)`);
   return { id, source };
 }
-
-const isExecutable = (file: string): boolean => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Ansible's `*-client` scripts (by name, with or without extension) are told the vault id. */
 const isClientScript = (file: string): boolean => basename(file, extname(file)).endsWith('-client');

@@ -70,6 +70,15 @@ describe('integration: tsplay vault and vaulted runs', function () {
     expect(readFileSync(join(d, 'out'), 'utf8')).to.equal('db-pass-123');
     for (const s of ['db-pass-123', 'hs-456', 'ex-789', 'fs-000', 'play-secret-1', 'host-tok-777']) expect(r.stdout + r.stderr).not.to.include(s);
     expect(r.stdout).to.include('******** ******** ******** ******** ******** ********');
+
+    // Listings show no opened value either: inline ones as their vault text, the rest masked.
+    const list = await runCli(['inventory', '-i', join(d, 'inventory.yml'), '--vault-password-file', join(d, 'pw'), '--list']);
+    expect(list.code, list.stderr).to.equal(0);
+    const hostvars = JSON.parse(list.stdout)._meta.hostvars.h1;
+    expect(hostvars.host_token.__ansible_vault).to.match(/^\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    expect(hostvars).to.include({ vault_db_password: '********', host_secret: '********' });
+    const host = await runCli(['inventory', '-i', join(d, 'inventory.yml'), '--vault-password-file', join(d, 'pw'), '--host', 'h1']);
+    for (const s of ['db-pass-123', 'hs-456', 'host-tok-777']) expect(list.stdout + host.stdout).not.to.include(s);
   });
 
   it('without the password, or with a wrong one, nothing runs and the exit code is 3', async () => {

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { encryptVault } from '../../engine/vault/cipher.js';
 import { ansible, requireAnsibleTool } from '../support/ansible-tools.js';
 import { playbookDir, removePlaybookDirs, runCli } from '../support/cli.js';
 
@@ -109,6 +110,12 @@ describe('integration: inventories compared with ansible-inventory', function ()
       'inv/group_vars/db.yml': 'role: database\n',
     });
     await compare(dir, ['-i', 'inv']);
+  });
+
+  it('an inline !vault value is listed as its vault text, as ansible-inventory lists it', async () => {
+    const text = encryptVault('db-secret', Buffer.from('hunter2')).trimEnd().split('\n').join('\n          ');
+    const dir = playbookDir({ pw: 'hunter2\n', 'inv.yml': `all:\n  hosts:\n    db1:\n      pw: !vault |\n          ${text}\n      plain: 1\n` });
+    await compare(dir, ['-i', 'inv.yml', '--vault-password-file', 'pw']);
   });
 
   it('--limit matching no host fails the same way in ansible-playbook and tsplay (exit 1, nothing run)', async () => {
