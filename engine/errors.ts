@@ -35,8 +35,17 @@ export interface SourceProblem {
 export class ValidationError extends TsplayError {
   override name = 'ValidationError';
   constructor(readonly problems: SourceProblem[]) {
-    super(problems.map(formatProblem).join('\n\n'));
+    super(formatProblems(problems));
   }
+}
+
+/** The most problems printed at once: a broken generated playbook can have thousands. */
+export const MAX_PROBLEMS_SHOWN = 50;
+
+export function formatProblems(problems: readonly SourceProblem[]): string {
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem).join('\n\n');
+  const more = problems.length - MAX_PROBLEMS_SHOWN;
+  return more > 0 ? `${shown}\n\n… and ${more} more problem${more > 1 ? 's' : ''} (not shown; fix these first)` : shown;
 }
 
 export function formatProblem(p: SourceProblem): string {

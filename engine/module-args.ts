@@ -3,19 +3,25 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ModuleDefinition } from './module-api.js';
 
-let ajvInstance: import('ajv').Ajv | undefined;
-const compiled = new WeakMap<ModuleDefinition, ValidateFunction>();
+let ajvInstance: Promise<import('ajv').Ajv> | undefined;
+// Promises, not validators, are cached: the loader validates every task at once, and a cache
+// filled only after `await import('ajv')` would be empty for all of them (one compile per task).
+const compiled = new WeakMap<ModuleDefinition, Promise<ValidateFunction>>();
 
-async function validatorFor(mod: ModuleDefinition): Promise<ValidateFunction> {
+function ajv(): Promise<import('ajv').Ajv> {
+  // validateSchema: false spares every run compiling the JSON Schema meta-schema (a third of
+  // ajv's start-up); a malformed keyword in a module's schema still fails its compile.
+  ajvInstance ??= import('ajv').then(
+    ({ Ajv }) => new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, validateSchema: false }),
+  );
+  return ajvInstance;
+}
+
+/** The module's compiled schema, compiled once per process. */
+export function validatorFor(mod: ModuleDefinition): Promise<ValidateFunction> {
   let v = compiled.get(mod);
   if (!v) {
-    if (!ajvInstance) {
-      const { Ajv } = await import('ajv');
-      // validateSchema: false spares every run compiling the JSON Schema meta-schema (a third of
-      // ajv's start-up); a malformed keyword in a module's schema still fails its compile.
-      ajvInstance = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, validateSchema: false });
-    }
-    v = ajvInstance!.compile(mod.schema);
+    v = ajv().then((a) => a.compile(mod.schema));
     compiled.set(mod, v);
   }
   return v;

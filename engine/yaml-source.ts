@@ -3,7 +3,7 @@
 // `file:line:col` with the offending line and a caret.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { type SourceProblem, ValidationError } from './errors.js';
 import { isVaultText } from './vault/cipher.js';
 import { VaultError, vaultKeyring } from './vault/keyring.js';
@@ -81,6 +81,11 @@ export function parseYaml(text: string, file: string, o: { secret?: boolean } = 
       problems.push(problemAt(pos(e.pos[0]), `YAML syntax error: ${message}`));
     }
     if (doc.errors.length) continue;
+    const bomb = aliasProblem(doc.contents, doc);
+    if (bomb) {
+      problems.push(problemAt(pos(bomb.at), bomb.message));
+      continue;
+    }
     const anchors = new Map<Node, unknown>();
     const convert = (node: unknown): unknown => {
       if (isAlias(node)) {
@@ -169,6 +174,50 @@ export function revealSecrets(v: unknown): void {
   if (typeof v === 'string') vaultKeyring().reveal(v);
   else if (Array.isArray(v)) v.forEach(revealSecrets);
   else if (v && typeof v === 'object') Object.values(v).forEach(revealSecrets);
+}
+
+/** The most values that aliases may add to a document (as an ordinary YAML file, they add a few). */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+/**
+ * Refuses what aliases would make of a document before it is built: an alias "bomb" (anchors of
+ * lists of aliases of lists… that expand to billions of values, read in milliseconds and never
+ * printed or templated in finite memory) and an alias inside the node it names (a cycle).
+ * Each node's expanded size is counted once, so this costs one walk of the document.
+ */
+function aliasProblem(root: unknown, doc: Document.Parsed): { at: number; message: string } | undefined {
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let added = 0;
+  let found: { at: number; message: string } | undefined;
+  const size = (node: unknown): number => {
+    if (found) return 0;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) return 1; // reported as an unknown alias when the document is built
+      if (open.has(target)) {
+        found = { at: node.range?.[0] ?? 0, message: `YAML: alias *${node.source} is inside the node it names (a cycle)` };
+        return 0;
+      }
+      const n = size(target);
+      added += n;
+      if (added > MAX_ALIAS_EXPANSION && !found) {
+        found = { at: node.range?.[0] ?? 0, message: `YAML: aliases expand this document to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?); refused` };
+      }
+      return n;
+    }
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    open.add(node);
+    let n = 1;
+    for (const item of node.items as unknown[]) n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  size(root);
+  return found;
 }
 
 function keyText(node: unknown, text: string): unknown {

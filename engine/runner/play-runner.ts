@@ -36,8 +36,12 @@ export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item:
   return results;
 }
 
+/** Run-time include_tasks within include_tasks, at most (a file that includes itself stops here). */
+export const MAX_INCLUDE_DEPTH = 100;
+
 class PlayRunner {
   private notified = new Map<string, Set<string>>();
+  private includeDepth = 0;
 
   private readonly prefetcher: Prefetcher;
 
@@ -185,8 +189,18 @@ class PlayRunner {
       }
     }
     for (const [file, hs] of byFile) {
+      if (this.includeDepth >= MAX_INCLUDE_DEPTH) {
+        const e = new Error(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (${file} at ${task.loc.file}:${task.loc.line}): does it include itself?`);
+        for (const h of hs) this.failHost(h, e, failed);
+        continue;
+      }
       const tasks = task.tasks ?? (await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry));
-      for (const h of await this.runList(tasks, hs)) failed.add(h);
+      this.includeDepth++;
+      try {
+        for (const h of await this.runList(tasks, hs)) failed.add(h);
+      } finally {
+        this.includeDepth--;
+      }
     }
     return failed;
   }

@@ -69,4 +69,28 @@ describe('module arguments', () => {
       expect(problems.map((p) => p.message)).to.deep.equal(["thing: unknown argument 'bogus'"]);
     });
   });
+
+  describe('compilation', () => {
+    /** A module whose schema counts how often ajv walks it (once per compile). */
+    const counted = () => {
+      const walks = { n: 0 };
+      const schema = new Proxy(
+        { type: 'object', additionalProperties: false, properties: { path: { type: 'string' } } },
+        { ownKeys: (t) => (walks.n++, Reflect.ownKeys(t)) },
+      );
+      return { walks, mod: defineModule({ name: 'counted', summary: 'test double', schema, check: async () => ({ changed: false, reason: 'test' }), apply: async () => undefined }) };
+    };
+
+    it('compiles a schema once, even for tasks validated all at once in a fresh process (the loader does that)', async () => {
+      // A fresh instance of the module, as in a new process: ajv not loaded yet.
+      const fresh = (await import(`../../engine/module-args.js?fresh=${Date.now()}`)) as typeof import('../../engine/module-args.js');
+      const many = counted();
+      await Promise.all(Array.from({ length: 200 }, (_, i) => fresh.validateArgs(many.mod, { path: `/x${i}` })));
+      const one = counted();
+      await validateArgs(one.mod, { path: '/x' });
+      const perCompile = one.walks.n;
+      expect(perCompile).to.be.greaterThan(0);
+      expect(many.walks.n).to.equal(perCompile);
+    });
+  });
 });
