@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeSSH as NodeSSHType } from 'node-ssh';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectionError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
-import { type HostKeyPolicy, verifyHostKey } from './known-hosts.js';
+import { type HostKeyPolicy, hostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { MAX_SHELL_STDIN, RemoteShell, ShellDiedError } from './remote-shell.js';
 
 export interface SshSettings {
@@ -71,8 +72,11 @@ export class SshConnection implements Connection {
         throw new ConnectionError(s.name, `cannot read private key ${s.privateKeyFile}: ${(e as Error).message}`);
       }
     }
+    // As OpenSSH does, ask first for the key types the host is known by.
+    const serverHostKey = s.hostKeyPolicy === 'off' ? undefined : hostKeyAlgorithms(knownHosts, s.address, s.port);
     try {
       const connecting = ssh.connect({
+        algorithms: serverHostKey ? { serverHostKey: serverHostKey as ServerHostKeyAlgorithm[] } : undefined,
         host: s.address,
         port: s.port,
         username: s.user,

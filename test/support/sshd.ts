@@ -17,6 +17,8 @@ export interface TestSshd {
   dir: string;
   /** The server's public host key: `ssh-ed25519 AAAA…`. */
   hostKey: string;
+  /** Every host key of the server by type ('ed25519' and those asked for): `type AAAA…`. */
+  hostKeys: Record<string, string>;
   /** A known_hosts file that holds the server's key. */
   knownHostsFile: string;
   /** A key sshd accepts (for every user), and one it does not. */
@@ -27,8 +29,16 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-function keygen(file: string, comment: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
+function keygen(file: string, comment: string, type = 'ed25519'): void {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
+}
+
+/** Public key text of a key file: `type base64`. */
+const publicKey = (file: string): string => readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+
+export interface SshdOptions {
+  /** Host key types beside ed25519 (which is always first): 'ecdsa', 'rsa'. */
+  moreHostKeys?: ('ecdsa' | 'rsa')[];
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -49,7 +59,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Starts sshd on the first free port of 2200-2299 and waits until it listens. */
-export async function startSshd(): Promise<TestSshd> {
+export async function startSshd(o: SshdOptions = {}): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'));
   // sshd reads authorized keys as the logging-in user, so the unprivileged one must reach them.
   chmodSync(dir, 0o755);
@@ -59,7 +69,12 @@ export async function startSshd(): Promise<TestSshd> {
   const authorized = join(dir, 'authorized_keys');
   writeFileSync(authorized, readFileSync(join(dir, 'client.pub')), { mode: 0o644 });
   chmodSync(authorized, 0o644);
-  const hostKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const hostKey = publicKey(join(dir, 'host_ed25519'));
+  const hostKeys: Record<string, string> = { ed25519: hostKey };
+  for (const t of o.moreHostKeys ?? []) {
+    keygen(join(dir, `host_${t}`), 'tsplay-test-host', t);
+    hostKeys[t] = publicKey(join(dir, `host_${t}`));
+  }
   // The privilege separation directory; Debian creates it only when its service starts.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
@@ -71,7 +86,7 @@ export async function startSshd(): Promise<TestSshd> {
       [
         `ListenAddress ${LOOPBACK}`,
         `Port ${port}`,
-        `HostKey ${join(dir, 'host_ed25519')}`,
+        ...Object.keys(hostKeys).map((t) => `HostKey ${join(dir, `host_${t}`)}`),
         `AuthorizedKeysFile ${authorized}`,
         `PidFile ${join(dir, 'sshd.pid')}`,
         'UsePAM no',
@@ -94,6 +109,7 @@ export async function startSshd(): Promise<TestSshd> {
         port,
         dir,
         hostKey,
+        hostKeys,
         knownHostsFile,
         clientKeyFile: join(dir, 'client'),
         wrongKeyFile: join(dir, 'wrong'),
