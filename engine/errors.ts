@@ -119,9 +119,51 @@ export function exitCodeOf(err: unknown): number {
   return ExitCode.internal;
 }
 
-/** Replaces every secret value in a text with a mask. */
+const MASK = '********';
+const formsCache = new Map<string, string[]>();
+
+/** The shortest line of a multi-line secret that is masked on its own (a diff prints lines). */
+const MIN_SECRET_LINE = 8;
+
+/**
+ * Every form a secret takes when printed: as written; JSON (and YAML double-quoted) escaped,
+ * also with non-ASCII as \uXXXX (Python's json.dumps); YAML single-quoted; Python repr; shell
+ * single-quoted ('\'' and '"'"') and double-quoted; URL- and form-encoded (either hex case,
+ * and Python's quote that keeps '/'); and each long line of a multi-line secret. Longest first,
+ * so that no form is left half-masked by a shorter one.
+ */
+export function secretForms(secret: string): string[] {
+  let forms = formsCache.get(secret);
+  if (forms) return forms;
+  const json = JSON.stringify(secret).slice(1, -1);
+  const pyBody = secret.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  const url = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const urlForms = [encodeURIComponent(secret), url, url.replace(/%2F/g, '/')].flatMap((u) => [u, u.replace(/%20/g, '+')]);
+  const all = [
+    secret,
+    json,
+    json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    secret.replace(/'/g, "''"),
+    pyBody,
+    pyBody.replace(/'/g, "\\'"),
+    secret.replace(/'/g, `'\\''`),
+    secret.replace(/'/g, `'"'"'`),
+    secret.replace(/["\\$`]/g, '\\$&'),
+    ...urlForms,
+    ...urlForms.map((u) => u.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())),
+    ...(secret.includes('\n') ? secret.split(/\r?\n/).filter((l) => l.trim().length >= MIN_SECRET_LINE) : []),
+  ];
+  forms = [...new Set(all)].filter(Boolean).sort((a, b) => b.length - a.length);
+  formsCache.set(secret, forms);
+  return forms;
+}
+
+/** Replaces every secret value, in each of its printed forms, with a mask. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s && s.length >= 1) out = out.split(s).join('********');
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const f of secretForms(s)) if (out.includes(f)) out = out.split(f).join(MASK);
+  }
   return out;
 }
