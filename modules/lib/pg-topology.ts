@@ -82,7 +82,7 @@ export function decideTopology(nodes: NodeReport[], preferred: string): Topology
 }
 
 /** The command that rejoins a stale node, for reports. */
-export const rejoinCommand = (host: string): string => `tsplay run playbooks/rejoin.yml -i INVENTORY -e @secrets.yml -e rejoin_host=${host}`;
+export const rejoinCommand = (host: string): string => `tsplay run playbooks/rejoin.yml -i INVENTORY -e rejoin_host=${host}`;
 
 /** One node's state over its own connection (one round trip, as postgres). */
 export async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpec): Promise<NodeReport> {

@@ -21,7 +21,7 @@ const GOLDEN = join(REPO, 'test/playbooks/golden');
 const UPDATE = process.env.TSPLAY_UPDATE_GOLDEN === '1';
 
 /** Stands in for the secret given with -e; only pgpool-II 3.x writes it into pgpool.conf. */
-const SECRETS = { postgres_db_password: 'golden-db-password', pcp_password: 'golden-pcp-password' };
+const SECRETS = { postgres_db_password: 'golden-db-password', pcp_password: 'golden-pcp-password', pg_replication_password: 'golden-replication-password', pgpool_check_password: 'golden-check-password' };
 
 interface Case {
   pg: string;
@@ -120,8 +120,9 @@ for (const c of CASES) {
       expect(names.has('socket_dir')).to.equal(v < 404);
       // The manual's typo: both backends were backend_hostname0.
       expect(names.has('backend_hostname0') && names.has('backend_hostname1')).to.equal(true);
-      // From 4.0 the check passwords come from pool_passwd: none in the file.
-      expect(conf.includes(SECRETS.postgres_db_password)).to.equal(v < 400);
+      // From 4.0 the check passwords come from pool_passwd: none in the file. The check role is not postgres.
+      expect(conf.includes(SECRETS.pgpool_check_password)).to.equal(v < 400);
+      expect(conf.includes(SECRETS.postgres_db_password)).to.equal(false);
     });
 
     it('WAL retention uses wal_keep_size from PostgreSQL 13 (wal_keep_segments before)', () => {

@@ -33,7 +33,7 @@ describe('cluster status table', () => {
     const t = statusTable(input(nodes, { pcp: [{ status: 'down', role: 'standby' }, { status: 'up', role: 'primary' }], replication: [] }));
     expect(t.healthy).to.equal(false);
     expect(t.rows[0]).to.include({ role: 'stale former primary, fenced', timeline: '1', pgpool: 'down standby' });
-    expect(t.rows[0]!.next).to.equal('tsplay run playbooks/rejoin.yml -i INVENTORY -e @secrets.yml -e rejoin_host=master');
+    expect(t.rows[0]!.next).to.equal('tsplay run playbooks/rejoin.yml -i INVENTORY -e rejoin_host=master');
     expect(t.rows[1]).to.include({ role: 'primary', timeline: '2', next: '-' });
   });
 

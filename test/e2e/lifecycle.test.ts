@@ -1,0 +1,130 @@
+// The cluster's whole life on the lab, in one suite (issue 12): build, fail over with the writer,
+// rerun site.yml (the new primary and its rows are kept, the old one fenced and named), rejoin by
+// pg_rewind, rerun (nothing changes), status, fail over the other way with the writer, rejoin.
+// Each step logs its figures (the closing note of issue 12 quotes them). Cost: about 4 minutes
+// on an idle 2-core machine, 10 on a loaded one, most of it the first site.yml (apt-get install).
+import { expect } from 'chai';
+import { labExec, labReset, labUp, reserveLab } from '../../lab/commands.js';
+import { requireRootOrSkip } from '../support/root.js';
+import { explain, recap, tsplay } from '../support/lab-playbooks.js';
+
+const NODES = ['master', 'slave', 'balancer'];
+
+/** psql -At on a lab host through its namespaces (works whatever the network). */
+async function sql(host: string, query: string): Promise<string> {
+  const r = await labExec(host, ['su', 'postgres', '-s', '/bin/sh', '-c', `cd / && psql -X -At -c "${query}"`]);
+  expect(r.code, `${host}: ${query}: ${r.stderr}`).to.equal(0);
+  return r.stdout.trim();
+}
+
+/** The writer's report in the drill's output. */
+function writer(out: string): { acked: number; missing: number; back: number } {
+  const field = (name: string) => Number(new RegExp(`\\\\"${name}\\\\":([\\d.]+)`).exec(out)?.[1] ?? NaN);
+  return { acked: field('acked'), missing: field('missing'), back: field('writes_back_after_cut_s') };
+}
+
+const seconds = (out: string, label: RegExp): number => Number(label.exec(out)?.[1] ?? NaN);
+
+describe('the cluster lifecycle on the lab (e2e)', function () {
+  this.timeout(30 * 60_000);
+  let release: (() => void) | undefined;
+  const figures: string[] = [];
+  const note = (s: string) => {
+    figures.push(s);
+    console.log(`      ${s}`);
+  };
+
+  before(async function () {
+    requireRootOrSkip(this, 'the lifecycle e2e suite');
+    release = await reserveLab();
+    await labUp();
+    await labReset();
+  });
+
+  after(() => {
+    release?.();
+    if (figures.length) console.log(`\n  lifecycle figures:\n${figures.map((f) => `    ${f}`).join('\n')}\n`);
+  });
+
+  // Each step needs the state the previous one left.
+  let broken = false;
+  beforeEach(function () {
+    if (broken) this.skip();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') broken = true;
+  });
+
+  async function ok(args: string[], minutes = 10) {
+    const r = await tsplay(args, minutes * 60_000);
+    expect(r.code, explain(r)).to.equal(0);
+    return r;
+  }
+
+  async function drill(extra: string[] = []) {
+    const r = await ok(['playbooks/drill-failover.yml', ...extra]);
+    const w = writer(r.stdout);
+    const detected = seconds(r.stdout, /fault → pgpool-II detected it: +([\d.]+) s/);
+    const promoted = seconds(r.stdout, /fault → standby promoted: +([\d.]+) s/);
+    const written = seconds(r.stdout, /fault → first write through balancer: +([\d.]+) s/);
+    note(`drill ${extra.join(' ') || 'cut'}: detected ${detected} s, promoted ${promoted} s, first write ${written} s; writer: ${w.acked} acked, ${w.missing} missing on the new primary, writes back ${w.back} s after the fault`);
+    expect(w.acked, 'the writer got acknowledgements').to.be.greaterThan(0);
+    return { r, w, written };
+  }
+
+  async function rejoin(extra: string[] = []) {
+    const r = await ok(['playbooks/rejoin.yml', ...extra]);
+    const took = seconds(r.stdout, /rejoin took ([\d.]+) s/);
+    const how = /is a standby of \S+ again: (by pg_rewind|by base backup|it already was one)/.exec(r.stdout)?.[1];
+    note(`rejoin ${extra.join(' ')}: ${how}, ${took} s`);
+    return { r, took, how };
+  }
+
+  it('site.yml builds the cluster', async () => {
+    const t0 = Date.now();
+    await ok(['playbooks/site.yml'], 15);
+    note(`site.yml on fresh hosts: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  });
+
+  it('a cut of the primary: write service back through the balancer within 15 s', async () => {
+    const { r, w } = await drill();
+    expect(r.stdout).to.include('fault: cut of the primary master; slave promoted');
+    expect(w.back, 'writes back after the cut (s)').to.be.at.most(15);
+  });
+
+  it('site.yml after the failover keeps the new primary and its rows, fences and names the stale master', async () => {
+    const rows = await sql('slave', 'SELECT count(*) FROM tsplay_drill');
+    const r = await ok(['playbooks/site.yml']);
+    expect(r.stdout).to.include('master is a stale former primary (timeline 1, the primary slave is on 2)');
+    expect(r.stdout).to.include('rejoin_host=master');
+    for (const h of NODES) expect(recap(r.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
+    expect(await sql('slave', 'SELECT pg_is_in_recovery()')).to.equal('f');
+    expect(await sql('slave', 'SELECT count(*) FROM tsplay_drill')).to.equal(rows);
+    const master = await labExec('master', ['sh', '-c', 'pg_lsclusters -h; grep -v "^#" /etc/postgresql/*/main/start.conf']);
+    expect(master.stdout).to.match(/ down /);
+    expect(master.stdout).to.match(/^manual$/m);
+  });
+
+  it('rejoin.yml makes the old master a standby again by pg_rewind within 30 s', async () => {
+    const { took, how } = await rejoin();
+    expect(how).to.equal('by pg_rewind');
+    expect(took).to.be.at.most(30);
+    expect(await sql('master', 'SELECT pg_is_in_recovery()')).to.equal('t');
+  });
+
+  it('site.yml on the swapped cluster changes nothing on any host', async () => {
+    const r = await ok(['playbooks/site.yml']);
+    for (const h of NODES) expect(recap(r.stdout)[h], h).to.include({ changed: 0, failed: 0 });
+  });
+
+  it('status.yml shows the swapped cluster healthy', async () => {
+    const r = await ok(['playbooks/status.yml']);
+    expect(r.stdout).to.include('healthy: primary slave, standby master');
+  });
+
+  it('the drill cuts the slave (the primary now) and the master takes over; rejoin', async () => {
+    const { r } = await drill();
+    expect(r.stdout).to.include('fault: cut of the primary slave; master promoted');
+    await rejoin();
+  });
+});
