@@ -45,6 +45,17 @@ describe('integration: tsplay vault and vaulted runs', function () {
     expect(twice.stderr).to.include('already encrypted');
   });
 
+  it('--ask-vault-pass and --vault-id LABEL@prompt read the password from the terminal (stdin when piped)', async () => {
+    const d = playbookDir({ 'f.yml': encryptVault('x: 1\n', pw, 'ops') });
+    const asked = await runCli(['vault', 'view', '--ask-vault-pass', join(d, 'f.yml')], { input: 'hunter2\n' });
+    expect(asked.code, asked.stderr).to.equal(0);
+    expect(asked.stdout).to.equal('x: 1\n');
+    const labelled = await runCli(['vault', 'view', '--vault-id', 'ops@prompt', join(d, 'f.yml')], { input: 'hunter2\n' });
+    expect(labelled.stdout).to.equal('x: 1\n');
+    const wrong = await runCli(['vault', 'view', '--ask-vault-pass', join(d, 'f.yml')], { input: 'nope\n' });
+    expect(wrong.code).to.equal(3);
+  });
+
   it('a run opens vaulted group_vars, host_vars, vars_files, -e @file and inline values, and masks them', async () => {
     const d = playbookDir({
       pw: 'hunter2\n',
