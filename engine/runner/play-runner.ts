@@ -1,5 +1,6 @@
 // Runs plays with the linear strategy: a task finishes on every host (up to --forks at once)
 // before the next starts. Blocks, rescue/always, handlers, includes, tags and facts live here.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConnectionError, ValidationError } from '../errors.js';
 import { Evaluator, stringify } from '../expressions.js';
@@ -78,16 +79,26 @@ class PlayRunner {
     }
   }
 
+  /**
+   * vars_files, read per host when the play starts. A file that is missing or bad there (its
+   * name may be templated per host) fails that host only, as in Ansible.
+   */
   private async loadVarsFiles(hosts: string[]): Promise<void> {
+    const failed = new Set<string>();
     for (const vf of this.play.varsFiles) {
-      for (const h of hosts) {
-        // A templated name is only known now; like the others it is relative to the playbook.
-        const path = vf.path.includes('{{') ? resolve(this.play.baseDir, stringify(this.run.scope(h).render(vf.path))) : vf.path;
-        const data = loadYamlStrict(path);
-        if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-          throw new ValidationError([{ ...vf.loc, message: `vars file ${path} must hold a mapping` }]);
+      for (const h of hosts.filter((x) => !failed.has(x))) {
+        try {
+          // A templated name is only known now; like the others it is relative to the playbook.
+          const path = vf.path.includes('{{') ? resolve(this.play.baseDir, stringify(this.run.scope(h).render(vf.path))) : vf.path;
+          if (!existsSync(path)) throw new ValidationError([{ ...vf.loc, message: `vars file not found: ${path}` }]);
+          const data = loadYamlStrict(path);
+          if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+            throw new ValidationError([{ ...vf.loc, message: `vars file ${path} must hold a mapping` }]);
+          }
+          Object.assign(this.run.host(h)!.varsFiles, data ?? {});
+        } catch (e) {
+          this.failHost(h, e, failed);
         }
-        Object.assign(this.run.host(h)!.varsFiles, data ?? {});
       }
     }
   }
@@ -194,7 +205,15 @@ class PlayRunner {
         for (const h of hs) this.failHost(h, e, failed);
         continue;
       }
-      const tasks = task.tasks ?? (await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry));
+      let tasks: Task[];
+      try {
+        tasks = task.tasks ?? (await loadTasksFile(file, task.baseDir, { ...task, when: [] }, this.run.opts.registry));
+      } catch (e) {
+        // A bad file chosen at run time fails the hosts that chose it, not the run (Ansible's way).
+        if (!(e instanceof ValidationError)) throw e;
+        for (const h of hs) this.failHost(h, e, failed);
+        continue;
+      }
       this.includeDepth++;
       try {
         for (const h of await this.runList(tasks, hs)) failed.add(h);
