@@ -75,10 +75,23 @@ export class CommandError extends TsplayError {
     readonly code: number,
     readonly stderr: string,
     readonly stdout = '',
+    /** What the command was for ("writing /etc/x"), said instead of the command itself. */
+    readonly purpose?: string,
   ) {
     const err = stderr.trim() || stdout.trim();
-    super(`${host}: command failed with exit code ${code}: ${command}${err ? `\n${err}` : ''}`);
+    // A script is shown only at -vvv (the runner adds it): its error is what matters.
+    const what = purpose
+      ? `${purpose} failed (exit code ${code})`
+      : command.includes('\n') || command.length > 200
+        ? `a ${command.split('\n').length}-line remote script failed with exit code ${code} (-vvv shows it)`
+        : `command failed with exit code ${code}: ${command}`;
+    super(`${host}: ${what}${err ? `\n${err}` : ''}`);
   }
+}
+
+/** sudo refused the become password. */
+export class BecomeError extends TsplayError {
+  override name = 'BecomeError';
 }
 
 /** A module refused or failed; the message says what and where. */

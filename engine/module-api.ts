@@ -22,6 +22,8 @@ export interface ExecOptions {
 /** A way to run commands on one host: `local`, `ssh`, or a test fake. */
 export interface Connection {
   readonly host: string;
+  /** The user it logs in as, where known (for messages such as a refused sudo password). */
+  readonly user?: string;
   /** How many remote commands (round trips) this connection has run. */
   readonly roundTrips: number;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;

@@ -1,9 +1,11 @@
 // The `local` connection: commands run through /bin/sh on the controller itself.
+import { userInfo } from 'node:os';
 import { spawn } from 'node:child_process';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 
 export class LocalConnection implements Connection {
   roundTrips = 0;
+  readonly user = userInfo().username;
   constructor(readonly host: string) {}
 
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {

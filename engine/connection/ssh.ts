@@ -48,6 +48,10 @@ export class SshConnection implements Connection {
 
   constructor(readonly settings: SshSettings) {}
 
+  get user(): string {
+    return this.settings.user;
+  }
+
   get host(): string {
     return this.settings.name;
   }

@@ -1,6 +1,6 @@
 // The ModuleContext a module sees: one host's connection with become applied, atomic file
 // writes, and errors that name the host and redact secrets.
-import { CommandError } from '../errors.js';
+import { BecomeError, CommandError } from '../errors.js';
 import { redact } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, ModuleContext, WriteFileOptions } from '../module-api.js';
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
@@ -21,18 +21,23 @@ export interface ContextSettings {
 }
 
 export function createModuleContext(s: ContextSettings): ModuleContext {
-  const exec = (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
+  const exec = async (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
     const become = opts.become === false ? undefined : opts.becomeUser ? { user: opts.becomeUser, password: s.become?.password } : s.become;
     if (!become) return s.conn.exec(command, opts);
     const w = wrapBecome(command, become);
     const stdin = opts.stdin === undefined ? w.stdinPrefix : Buffer.concat([Buffer.from(w.stdinPrefix), Buffer.from(opts.stdin)]);
-    return s.conn.exec(w.command, { ...opts, stdin });
+    const r = await s.conn.exec(w.command, { ...opts, stdin });
+    // sudo's own words for a refused password (it then exits 1 before the command ran).
+    if (become.password !== undefined && r.code !== 0 && /^(Sorry, try again\.|sudo: \d+ incorrect password attempts?)$/m.test(r.stderr)) {
+      throw new BecomeError(`incorrect sudo password for ${s.conn.user ?? 'the login user'} on ${s.host} (to become ${become.user})`);
+    }
+    return r;
   };
-  const run = async (command: string, opts: ExecOptions = {}): Promise<string> => {
+  const run = async (command: string, opts: ExecOptions = {}, purpose?: string): Promise<string> => {
     const r = await exec(command, opts);
     if (r.code !== 0) {
       const secrets = [...s.secrets, ...(opts.secrets ?? [])];
-      throw new CommandError(s.host, redact(command, secrets), r.code, redact(r.stderr, secrets), redact(r.stdout, secrets));
+      throw new CommandError(s.host, redact(command, secrets), r.code, redact(r.stderr, secrets), redact(r.stdout, secrets), purpose);
     }
     return r.stdout;
   };
@@ -44,7 +49,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     exec,
     run,
     async writeFile(path: string, content: string | Buffer, opts: WriteFileOptions = {}) {
-      const out = await run(atomicWriteScript(path, opts, Buffer.from(content)), { stdin: content });
+      const out = await run(atomicWriteScript(path, opts, Buffer.from(content)), { stdin: content }, `writing ${path}`);
       const backup = /^backup=(.+)$/m.exec(out)?.[1];
       return backup ? { backup } : {};
     },

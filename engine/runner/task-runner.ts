@@ -1,6 +1,6 @@
 // Runs one module task on one host: loop, when, check, apply (never under check mode), the
 // convergence re-check, register, changed_when / failed_when, until, and the outcome.
-import { ConnectionError, ModuleError, TsplayError } from '../errors.js';
+import { CommandError, ConnectionError, ModuleError, TsplayError } from '../errors.js';
 import type { Evaluator } from '../expressions.js';
 import { stringify } from '../expressions.js';
 import type { Change, CheckResult, Connection, FileDiff, ModuleContext } from '../module-api.js';
@@ -47,14 +47,14 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
       items = v;
     }
   } catch (e) {
-    return report(run, task, host, started, undefined, failure(e, task), undefined);
+    return report(run, task, host, started, undefined, failure(e, task, run.opts.verbosity), undefined);
   }
   if (!items) {
     let whenOk: boolean;
     try {
       whenOk = base.test(task.when);
     } catch (e) {
-      return report(run, task, host, started, undefined, failure(e, task), base);
+      return report(run, task, host, started, undefined, failure(e, task, run.opts.verbosity), base);
     }
     if (!whenOk) {
       run.opts.reporter.outcome({ host, status: 'skipped', message: 'condition is false', durationMs: Date.now() - started });
@@ -82,7 +82,7 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     try {
       whenOk = ev.test(task.when);
     } catch (e) {
-      const r = report(run, task, host, t0, label, failure(e, task), ev, true);
+      const r = report(run, task, host, t0, label, failure(e, task, run.opts.verbosity), ev, true);
       if (r.status === 'failed' && !failed) failed = { status: 'failed', result: r.result, message: String(r.result.msg ?? ''), predicted: false };
       results.push({ ...r.result, ...itemKeys });
       continue;
@@ -141,7 +141,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
     try {
       done = o.status !== 'failed' && o.status !== 'unreachable' ? withResult.test(task.until) : false;
     } catch (e) {
-      return failure(e, task);
+      return failure(e, task, run.opts.verbosity);
     }
     // A dry run does not wait for a state that only the predicted changes would bring about.
     const waitsForPrediction = run.opts.checkMode && run.host(host)!.predictedChanges > 0;
@@ -173,7 +173,7 @@ function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, la
     const result = { ...o.result, changed: status === 'changed', failed: status === 'failed' };
     return { ...o, status, message, result };
   } catch (e) {
-    return failure(e, task);
+    return failure(e, task, run.opts.verbosity);
   }
 }
 
@@ -242,7 +242,7 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
       predicted: false,
     };
   } catch (e) {
-    return failure(e, task);
+    return failure(e, task, run.opts.verbosity);
   }
 }
 
@@ -255,11 +255,16 @@ function where(task: ModuleTask): string {
   return `in task '${task.name ?? task.module.name}' at ${task.loc.file}:${task.loc.line}`;
 }
 
-function failure(e: unknown, task: ModuleTask): ItemOutcome {
+function failure(e: unknown, task: ModuleTask, verbosity: number): ItemOutcome {
   if (e instanceof ConnectionError) return { status: 'unreachable', message: e.reason, result: { unreachable: true, msg: e.message }, predicted: false };
   if (e instanceof ModuleError) return { status: 'failed', message: e.message, result: { ...e.result, failed: true, msg: e.message }, predicted: false };
+  if (e instanceof CommandError) {
+    // The script behind a failed command only at -vvv: the error is what a reader needs.
+    const message = verbosity >= 3 ? `${e.message}\n  the command was:\n${e.command}` : e.message;
+    return { status: 'failed', message, result: { failed: true, msg: message }, predicted: false };
+  }
   if (e instanceof TsplayError) {
-    const message = e.name === 'CommandError' ? e.message : `${e.message} ${where(task)}`;
+    const message = e.name === 'BecomeError' ? e.message : `${e.message} ${where(task)}`;
     return { status: 'failed', message, result: { failed: true, msg: message }, predicted: false };
   }
   throw e;

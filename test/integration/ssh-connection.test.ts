@@ -177,13 +177,13 @@ describe('ssh connection (real sshd on 127.0.0.1)', function () {
       expect(rec.sent[0]!.stdin?.toString(), 'the password travels on stdin').to.equal(`${becomeUser.password}\n`);
     });
 
-    it('fails with a wrong password, naming the host and not the password', async () => {
+    it('fails with a wrong password: "incorrect sudo password for USER on HOST", no script, no password', async () => {
       const ctx = context(connect(), { user: 'root', password: 'wrong-password-tsplay' });
       try {
         await ctx.run('id -un');
         throw new Error('become with a wrong password succeeded');
       } catch (e) {
-        expect((e as Error).message).to.match(new RegExp(`^${HOST}: command failed`));
+        expect((e as Error).message).to.equal(`incorrect sudo password for ${becomeUser.user} on ${HOST} (to become root)`);
         expect((e as Error).message).to.not.include('wrong-password-tsplay');
       }
     });
