@@ -75,7 +75,10 @@ export async function loadModuleDir(registry: Registry, dir: string): Promise<vo
 }
 
 /** TypeScript modules are transpiled (types stripped) with the typescript package, loaded lazily. */
-async function compileTs(file: string): Promise<string> {
+export async function compileTs(file: string): Promise<string> {
+  // A compiled copy newer than its source is reused: loading the typescript package costs a second.
+  const cached = join(dirname(file), '.tsplay-cache', basename(file).replace(/\.ts$/, '.mjs'));
+  if (existsSync(cached) && statSync(cached).mtimeMs >= statSync(file).mtimeMs) return cached;
   let ts: typeof import('typescript');
   try {
     ts = (await import('typescript')).default;

@@ -6,7 +6,7 @@ import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } 
 import { quote } from '../engine/shell.js';
 import { type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './lib/file-attrs.js';
 import { type EditResult, absent, present, readLines } from './lib/lineinfile.js';
-import { PyRegexError, fromBinary, toBinary } from './lib/python-regex.js';
+import { PyRegexError, fromBinary, toBinary } from '../engine/python-regex.js';
 import { checkValidate, readRemoteFile } from './lib/remote-file.js';
 
 interface Args {

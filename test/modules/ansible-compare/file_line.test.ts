@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fileLine from '../../../modules/file_line.js';
 import { runLocal } from '../local/local-run.js';
 import { requireAnsible, runAnsiblePlaybook } from '../../support/ansible.js';
-import { PyRegexError, compilePyRegex, expandTemplate, toBinary } from '../../../modules/lib/python-regex.js';
+import { PyRegexError, compilePyRegex, expandTemplate, toBinary } from '../../../engine/python-regex.js';
 
 interface CompareCase {
   name: string;
