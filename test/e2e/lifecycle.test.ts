@@ -64,9 +64,9 @@ describe('the cluster lifecycle on the lab (e2e)', function () {
   async function drill(extra: string[] = []) {
     const r = await ok(['playbooks/drill-failover.yml', ...extra]);
     const w = writer(r.stdout);
-    const detected = seconds(r.stdout, /fault → pgpool-II detected it: +([\d.]+) s/);
-    const promoted = seconds(r.stdout, /fault → standby promoted: +([\d.]+) s/);
-    const written = seconds(r.stdout, /fault → first write through balancer: +([\d.]+) s/);
+    const detected = seconds(r.stdout, /→ pgpool-II detected it: +([\d.]+) s/);
+    const promoted = seconds(r.stdout, /→ \S+ promoted: +([\d.]+) s/);
+    const written = seconds(r.stdout, /→ first write through balancer: +([\d.]+) s/);
     note(`drill ${extra.join(' ') || 'cut'}: detected ${detected} s, promoted ${promoted} s, first write ${written} s; writer: ${w.acked} acked, ${w.missing} missing on the new primary, writes back ${w.back} s after the fault`);
     expect(w.acked, 'the writer got acknowledgements').to.be.greaterThan(0);
     return { r, w, written };
