@@ -9,7 +9,7 @@ export function labCommand(p: Command): void {
   const c = p.command('lab').description('a lab of real Debian hosts on this machine (needs root)');
   c.command('up')
     .description('build (once) and start the lab hosts')
-    .option('--release <name>', 'Debian release: bookworm (default), bullseye, trixie', 'bookworm')
+    .option('--release <name>', 'Debian release: bookworm (default), bullseye, trixie; bookworm-pg10 (PostgreSQL 10 instead of 15)', 'bookworm')
     .option('--hosts <names>', 'comma list of host names', 'master,slave,balancer')
     .action(async (o: { release: string; hosts: string }) => {
       const status = await (await lab()).labUp({ release: o.release, hosts: o.hosts.split(',').filter(Boolean), log });

@@ -7,13 +7,20 @@ import { UsageError } from '../engine/errors.js';
 import { withLock } from './lock.js';
 import { removeTree } from './mounts.js';
 import { BASE_ROOT, baseDir } from './paths.js';
-import { runLogged } from './run.js';
+import { addAstraLike } from './astra-like.js';
+import { addPostgres10 } from './postgres10.js';
+import { run, runLogged } from './run.js';
 
-/** What each release ships of what the playbooks manage. */
+/**
+ * What each release ships of what the playbooks manage. bookworm-pg10 is a flavour: the
+ * bookworm base with PostgreSQL 10 instead of 15 (lab/postgres10.ts) and Astra-like details
+ * (lab/astra-like.ts).
+ */
 export const RELEASES = {
   bullseye: { postgres: '13' },
   bookworm: { postgres: '15' },
   trixie: { postgres: '17' },
+  'bookworm-pg10': { postgres: '10' },
 } as const;
 export type Release = keyof typeof RELEASES;
 export const DEFAULT_RELEASE: Release = 'bookworm';
@@ -81,6 +88,31 @@ async function buildBase(release: Release, log: (s: string) => void): Promise<vo
   await removeTree(tmp); // an interrupted earlier build
   rmSync(logFile, { force: true });
   const started = Date.now();
+  if (release === 'bookworm-pg10') await copyWithPostgres10(tmp, logFile, log);
+  else await debootstrapBase(release, tmp, logFile, log);
+  writeFileSync(join(tmp, STAMP), stampOf(release));
+  const dir = baseDir(release);
+  if (existsSync(dir)) {
+    const old = join(BASE_ROOT, `.${release}.old`);
+    await removeTree(old);
+    renameSync(dir, old);
+    await removeTree(old);
+  }
+  renameSync(tmp, dir);
+  log(`${release} base built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** The bookworm base (built first if needed), copied, with PostgreSQL 10 and Astra's look. */
+async function copyWithPostgres10(tmp: string, logFile: string, log: (s: string) => void): Promise<void> {
+  const bookworm = await ensureBase('bookworm', log);
+  log('copying the bookworm base and adding PostgreSQL 10 and the Astra-like details');
+  await run('cp', ['-a', '--reflink=auto', bookworm, tmp]);
+  await addPostgres10(tmp, log, logFile);
+  addAstraLike(tmp);
+}
+
+async function debootstrapBase(release: Release, tmp: string, logFile: string, log: (s: string) => void): Promise<void> {
+  const started = Date.now();
   log(`building the ${release} base (debootstrap; log: ${logFile})`);
   await runLogged('debootstrap', [
     '--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, '--components=main',
@@ -94,16 +126,6 @@ async function buildBase(release: Release, log: (s: string) => void): Promise<vo
     `apt-get update -q && apt-get install -y -q --download-only ${cachedPackages(release).join(' ')}`,
   ], logFile);
   configureBase(tmp);
-  writeFileSync(join(tmp, STAMP), stampOf(release));
-  const dir = baseDir(release);
-  if (existsSync(dir)) {
-    const old = join(BASE_ROOT, `.${release}.old`);
-    await removeTree(old);
-    renameSync(dir, old);
-    await removeTree(old);
-  }
-  renameSync(tmp, dir);
-  log(`${release} base built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 /** What every host shares; per-host files (hostname, machine-id, keys) are written at start. */

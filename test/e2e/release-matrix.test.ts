@@ -3,7 +3,8 @@
 // others (TSPLAY_LAB_MATRIX, default "bullseye,trixie") one after the other under the lab
 // reservation, prints what each costs, and gives the lab back as bookworm.
 import { expect } from 'chai';
-import { labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
+import { ASTRA_PG_HBA_LINE } from '../../lab/astra-like.js';
+import { labExec, labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
 import { parseRelease } from '../../lab/base-image.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { requireRootOrSkip } from '../support/root.js';
@@ -23,8 +24,13 @@ function recap(out: string): Record<string, Record<string, number>> {
 const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-8000)}\n${r.stderr}`;
 const seconds = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
 
-async function playbook(file: string, timeoutMs: number): Promise<CliResult> {
-  return runCli(['run', file, '-i', 'inventory/lab.yml', '--output', 'plain'], { timeoutMs });
+/** Extra variables a flavour needs (the PostgreSQL 10 one configures 10, not the 15 clients). */
+const FLAVOUR_VARS: Partial<Record<string, string>> = { 'bookworm-pg10': 'inventory/lab-postgres10.yml' };
+
+async function playbook(file: string, release: string, timeoutMs: number): Promise<CliResult> {
+  const flavour = FLAVOUR_VARS[release];
+  const extra = flavour ? ['-e', `@${flavour}`] : [];
+  return runCli(['run', file, '-i', 'inventory/lab.yml', ...extra, '--output', 'plain'], { timeoutMs });
 }
 
 describe('release matrix on the lab (e2e)', function () {
@@ -68,17 +74,32 @@ describe('release matrix on the lab (e2e)', function () {
 
       it('site.yml builds the cluster and its verify section passes', async () => {
         const t0 = Date.now();
-        const r = await playbook('playbooks/site.yml', 20 * 60_000);
+        const r = await playbook('playbooks/site.yml', release, 20 * 60_000);
         cost['site.yml'] = seconds(t0);
         expect(r.code, explain(r)).to.equal(0);
         for (const h of HOSTS) expect(recap(r.stdout)[h], h).to.include({ failed: 0, unreachable: 0 });
         built = true;
       });
 
+      if (release === 'bookworm-pg10') {
+        it('PostgreSQL 10 runs the pre-12 way, and the Astra-like details were handled', async function () {
+          if (!built) this.skip();
+          const slave = await labExec('slave', ['sh', '-c', 'pg_lsclusters --no-header; cat /var/lib/postgresql/10/main/recovery.conf; ls /var/lib/postgresql/10/main']);
+          expect(slave.stdout).to.match(/^10\s+main\s+5432\s+online,recovery/m).and.match(/^standby_mode = 'on'$/m).and.match(/^trigger_file = /m);
+          expect(slave.stdout).to.not.match(/^standby\.signal$/m);
+          const master = await labExec('master', ['sh', '-c', 'cat /etc/postgresql/10/main/pg_hba.conf /etc/parsec/mswitch.conf']);
+          expect(master.stdout).to.include(`#${ASTRA_PG_HBA_LINE}  # commented out by tsplay`).and.not.match(/^host\s+all\s+all\s+0\.0\.0\.0\/0/m);
+          expect(master.stdout).to.match(/^zero_if_notfound: yes$/m);
+          // rsync -e ssh went through the OpenSSH 7.4 wrapper
+          const ssh = await labExec('master', ['sh', '-c', 'su postgres -s /bin/sh -c "command -v ssh; ssh -o StrictHostKeyChecking=accept-new -G x 2>&1; echo rc=$?"']);
+          expect(ssh.stdout).to.match(/^\/usr\/local\/bin\/ssh$/m).and.include('unsupported option "accept-new"').and.include('rc=255');
+        });
+      }
+
       it('a second run changes nothing', async function () {
         if (!built) this.skip();
         const t0 = Date.now();
-        const r = await playbook('playbooks/site.yml', 10 * 60_000);
+        const r = await playbook('playbooks/site.yml', release, 10 * 60_000);
         cost.rerun = seconds(t0);
         expect(r.code, explain(r)).to.equal(0);
         for (const h of HOSTS) expect(recap(r.stdout)[h], h).to.include({ changed: 0, failed: 0 });
@@ -87,7 +108,7 @@ describe('release matrix on the lab (e2e)', function () {
       it('the failover drill promotes the slave and writes through the balancer again', async function () {
         if (!built) this.skip();
         const t0 = Date.now();
-        const r = await playbook('playbooks/drill-failover.yml', 10 * 60_000);
+        const r = await playbook('playbooks/drill-failover.yml', release, 10 * 60_000);
         cost.drill = seconds(t0);
         expect(r.code, explain(r)).to.equal(0);
         const write = /cut → first write through balancer: +(\d+(?:\.\d+)?) s/.exec(r.stdout);
