@@ -91,7 +91,7 @@ describe('release matrix on the lab (e2e)', function () {
           expect(master.stdout).to.include(`#${ASTRA_PG_HBA_LINE}  # commented out by tsplay`).and.not.match(/^host\s+all\s+all\s+0\.0\.0\.0\/0/m);
           expect(master.stdout).to.match(/^zero_if_notfound: yes$/m);
           // rsync -e ssh went through the OpenSSH 7.4 wrapper
-          const ssh = await labExec('master', ['sh', '-c', 'su postgres -s /bin/sh -c "command -v ssh; ssh -o StrictHostKeyChecking=accept-new -G x 2>&1; echo rc=$?"']);
+          const ssh = await labExec('master', ['sh', '-c', 'su postgres -s /bin/sh -c "command -v ssh; ssh -o StrictHostKeyChecking=accept-new -G x 2>&1; echo rc=\\$?"']);
           expect(ssh.stdout).to.match(/^\/usr\/local\/bin\/ssh$/m).and.include('unsupported option "accept-new"').and.include('rc=255');
         });
       }
