@@ -7,6 +7,11 @@ export interface ExecResult {
   stderr: string;
   /** Exit code; -1 when the command was killed by a signal. */
   code: number;
+  /**
+   * Bytes cut from the middle of each stream (see ExecOptions.maxOutput); the text then holds
+   * a line saying so where they were.
+   */
+  cut?: { stdout: number; stderr: number };
 }
 
 export interface ExecOptions {
@@ -17,6 +22,12 @@ export interface ExecOptions {
   becomeUser?: string;
   /** Values to redact from errors that quote the command or its output. */
   secrets?: string[];
+  /**
+   * Bytes kept of stdout and of stderr: the first and the last half, the middle cut and
+   * counted (default 2 MiB, so that a command printing gigabytes keeps memory flat; `run`
+   * defaults to 256 MiB and fails when it would cut). Infinity keeps everything.
+   */
+  maxOutput?: number;
 }
 
 /** A way to run commands on one host: `local`, `ssh`, or a test fake. */

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { quote } from '../shell.js';
 import type { ExecResult } from '../module-api.js';
+import { BoundedOutput } from './bounded-output.js';
 
 /** Larger stdin goes over an exec channel: base64 in the script costs memory in the remote sh. */
 export const MAX_SHELL_STDIN = 256 * 1024;
@@ -30,31 +31,33 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** What one stream of the shell has sent since the current command began. */
+/** What one stream of the shell has sent since the current command began, within bounds. */
 class Stream {
-  private chunks: Buffer[] = [];
+  private kept = new BoundedOutput();
+  /** The last bytes received (for the trailer), whatever the bounds cut. */
+  private last = Buffer.alloc(0);
+
+  /** Starts a command's output with its own limit. */
+  begin(limit?: number): void {
+    this.kept = new BoundedOutput(limit);
+    this.last = Buffer.alloc(0);
+  }
 
   push(b: Buffer): void {
-    this.chunks.push(b);
+    this.kept.push(b);
+    this.last = Buffer.concat([this.last, b]).subarray(-256);
   }
 
-  /** The last `n` bytes (fewer when there are fewer). */
+  /** The last `n` bytes (fewer when there are fewer), n ≤ 256. */
   tail(n: number): string {
-    const parts: Buffer[] = [];
-    let have = 0;
-    for (let i = this.chunks.length - 1; i >= 0 && have < n; i--) {
-      parts.unshift(this.chunks[i]!);
-      have += this.chunks[i]!.length;
-    }
-    const b = Buffer.concat(parts);
-    return b.subarray(Math.max(0, b.length - n)).toString('latin1');
+    return this.last.subarray(Math.max(0, this.last.length - n)).toString('latin1');
   }
 
-  /** Everything but the last `trailer` bytes, as the command's output; empties the stream. */
-  take(trailer: number): string {
-    const all = Buffer.concat(this.chunks);
-    this.chunks = [];
-    return all.subarray(0, all.length - trailer).toString('utf8');
+  /** The command's output without the last `trailer` bytes, and what was cut. */
+  take(trailer: number): { text: string; cut: number } {
+    const r = { text: this.kept.text(trailer), cut: this.kept.cut };
+    this.begin();
+    return r;
   }
 }
 
@@ -109,9 +112,11 @@ export class RemoteShell {
     return this.pending !== undefined;
   }
 
-  run(command: string, stdin: string | Buffer = ''): Promise<ExecResult> {
+  run(command: string, stdin: string | Buffer = '', maxOutput?: number): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error('internal: remote shell already busy'));
+    this.out.begin(maxOutput);
+    this.err.begin(maxOutput);
     const mark = `tsplay-${randomBytes(16).toString('hex')}`;
     const data = typeof stdin === 'string' ? Buffer.from(stdin) : stdin;
     const input = data.length ? `printf '%s' '${data.toString('base64')}' | base64 -d | ` : '';
@@ -134,7 +139,11 @@ export class RemoteShell {
     const errTrailer = `\n${p.mark}\n`;
     if (!outTrailer || this.err.tail(errTrailer.length) !== errTrailer) return;
     this.pending = undefined;
-    p.resolve({ stdout: this.out.take(outTrailer[0].length), stderr: this.err.take(errTrailer.length), code: Number(outTrailer[1]) });
+    const out = this.out.take(outTrailer[0].length);
+    const err = this.err.take(errTrailer.length);
+    const r: ExecResult = { stdout: out.text, stderr: err.text, code: Number(outTrailer[1]) };
+    if (out.cut || err.cut) r.cut = { stdout: out.cut, stderr: err.cut };
+    p.resolve(r);
   }
 
   private die(e: Error): void {

@@ -10,6 +10,7 @@ import type { NodeSSH as NodeSSHType } from 'node-ssh';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectionError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
+import { BoundedOutput, execResult } from './bounded-output.js';
 import { type HostKeyPolicy, hostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { MAX_SHELL_STDIN, RemoteShell, ShellDiedError } from './remote-shell.js';
 
@@ -127,15 +128,15 @@ export class SshConnection implements Connection {
     const stdin = opts.stdin ?? '';
     if (!this.noShell && Buffer.byteLength(stdin) <= MAX_SHELL_STDIN) {
       const shell = await this.takeShell(ssh);
-      if (shell) return this.runInShell(ssh, shell, command, stdin);
+      if (shell) return this.runInShell(ssh, shell, command, opts);
     }
-    return this.execChannel(ssh, command, stdin);
+    return this.execChannel(ssh, command, opts);
   }
 
-  private async runInShell(ssh: NodeSSHType, shell: RemoteShell, command: string, stdin: string | Buffer): Promise<ExecResult> {
+  private async runInShell(ssh: NodeSSHType, shell: RemoteShell, command: string, opts: ExecOptions): Promise<ExecResult> {
     this.roundTrips++;
     try {
-      return await shell.run(command, stdin);
+      return await shell.run(command, opts.stdin, opts.maxOutput);
     } catch (e) {
       if (!(e instanceof ShellDiedError)) throw e;
       if (!ssh.isConnected()) throw new ConnectionError(this.host, 'connection lost while a command was running');
@@ -197,7 +198,7 @@ export class SshConnection implements Connection {
   }
 
   /** One command on an exec channel of its own. */
-  private async execChannel(ssh: NodeSSHType, command: string, stdin: string | Buffer): Promise<ExecResult> {
+  private async execChannel(ssh: NodeSSHType, command: string, opts: ExecOptions): Promise<ExecResult> {
     await this.acquire();
     this.roundTrips++;
     try {
@@ -206,7 +207,7 @@ export class SshConnection implements Connection {
       // MaxSessions: such refusals are retried a few times.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.runOnChannel(ssh, command, stdin);
+          return await this.runOnChannel(ssh, command, opts);
         } catch (e) {
           if (e instanceof ConnectionError) throw e;
           // ssh2 sets `reason` (a number) when the server answered the open with a refusal.
@@ -224,7 +225,7 @@ export class SshConnection implements Connection {
   }
 
   /** One command on a new channel; rejects with ssh2's own error when the channel cannot open. */
-  private runOnChannel(ssh: NodeSSHType, command: string, stdin: string | Buffer): Promise<ExecResult> {
+  private runOnChannel(ssh: NodeSSHType, command: string, opts: ExecOptions): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       const conn = ssh.connection;
       if (!conn) return reject(new ConnectionError(this.host, 'connection closed'));
@@ -232,8 +233,8 @@ export class SshConnection implements Connection {
         if (err) return reject(err);
         // Listeners go on now, not after an await: the rest of the reply (the exit status
         // included) may arrive in the same batch of packets as this callback.
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
+        const out = new BoundedOutput(opts.maxOutput);
+        const errs = new BoundedOutput(opts.maxOutput);
         let code: number | undefined;
         channel.on('data', (b: Buffer) => out.push(b));
         channel.stderr.on('data', (b: Buffer) => errs.push(b));
@@ -246,9 +247,9 @@ export class SshConnection implements Connection {
           // No exit status: the connection went down under the command (commands are not quoted
           // here, as this error is not redacted).
           if (code === undefined) reject(new ConnectionError(this.host, 'connection lost while a command was running'));
-          else resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8'), code });
+          else resolve(execResult(out, errs, code));
         });
-        channel.end(stdin);
+        channel.end(opts.stdin ?? '');
       });
     });
   }

@@ -1,10 +1,13 @@
 // The ModuleContext a module sees: one host's connection with become applied, atomic file
 // writes, and errors that name the host and redact secrets.
-import { BecomeError, CommandError } from '../errors.js';
+import { BecomeError, CommandError, ModuleError } from '../errors.js';
 import { redact } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, ModuleContext, WriteFileOptions } from '../module-api.js';
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
 import { atomicWriteScript } from './atomic-write.js';
+
+/** What `run` keeps of a probe's output before it gives up (a remote file read whole, say). */
+const PROBE_OUTPUT_LIMIT = 256 * 1024 * 1024;
 
 export interface ContextSettings {
   host: string;
@@ -34,7 +37,10 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     return r;
   };
   const run = async (command: string, opts: ExecOptions = {}, purpose?: string): Promise<string> => {
-    const r = await exec(command, opts);
+    const limit = opts.maxOutput ?? PROBE_OUTPUT_LIMIT;
+    const r = await exec(command, { ...opts, maxOutput: limit });
+    // A module parses this output: a cut one would be misread.
+    if (r.cut?.stdout) throw new ModuleError(`${s.host}: the output of a probe was larger than ${limit} bytes (${r.cut.stdout + limit})`);
     if (r.code !== 0) {
       const secrets = [...s.secrets, ...(opts.secrets ?? [])];
       throw new CommandError(s.host, redact(command, secrets), r.code, redact(r.stderr, secrets), redact(r.stdout, secrets), purpose);

@@ -102,6 +102,7 @@ export async function runCommand(ctx: ModuleContext, a: RunArgs, line: string, s
   const command = a.chdir ? `cd -- ${quote(a.chdir)} && ${line}` : line;
   const stdin = a.stdin === undefined ? undefined : a.stdin + (a.stdin_add_newline ? '\n' : '');
   const r = await ctx.exec(command, stdin === undefined ? {} : { stdin });
+  if (r.cut) ctx.log(`output cut to its first and last MiB: ${r.cut.stdout} bytes of stdout and ${r.cut.stderr} of stderr not kept`);
   const stdout = stripEnds(r.stdout);
   const stderr = stripEnds(r.stderr);
   const result = {
