@@ -11,6 +11,8 @@ import type { Reporter, ReporterOptions } from '../engine/output/reporter.js';
 import { PlainReporter } from '../engine/output/plain.js';
 import type { HostKeyPolicy } from '../engine/connection/known-hosts.js';
 import type { Connection } from '../engine/module-api.js';
+import { handleInterrupts, exitCodeForSignal } from './interrupts.js';
+import type { RunOptions } from '../engine/runner/run-state.js';
 import { runPlaybook, type RunSummary } from '../engine/runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
@@ -84,8 +86,12 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, secrets, write };
   const reporter = await createReporter(flags.output ?? (process.stdout.isTTY && !hooks.write ? 'live' : 'plain'), ropts);
   let summary: RunSummary;
+  const stop: RunOptions['stop'] = {};
+  // In-process runs (tests) leave the process's signals alone.
+  const unhandle = hooks.write ? () => undefined : handleInterrupts(stop, (t) => process.stderr.write(t));
   try {
     summary = await runPlaybook(playbook, {
+      stop,
       inventory,
       registry,
       factProviders: registry.facts,
@@ -112,8 +118,10 @@ export async function runCommand(registry: Registry, playbookPath: string, given
     });
   } finally {
     await reporter.close();
+    unhandle();
   }
   hooks.onSummary?.(summary);
+  if (summary.interrupted) return exitCodeForSignal(summary.interrupted);
   return summary.unreachable ? ExitCode.unreachable : summary.failed ? ExitCode.hostFailed : ExitCode.ok;
 }
 

@@ -120,7 +120,9 @@ export const ExitCode = {
   invalidInput: 3,
   unreachable: 4,
   badOptions: 5,
-  interrupted: 99,
+  /** Stopped by SIGINT (Ctrl-C) / SIGTERM, after the running tasks finished: 128 + the signal. */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 
 export function exitCodeOf(err: unknown): number {

@@ -62,7 +62,8 @@ export class LiveReporter implements Reporter {
           },
         },
       ],
-      { exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false, formatOutput: 'wrap' } },
+      // Signals belong to the CLI (cli/interrupts.ts): listr2's own handler would exit at once.
+      { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false, formatOutput: 'wrap' } },
     );
     this.running = list.run();
   }

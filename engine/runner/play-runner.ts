@@ -10,7 +10,7 @@ import { tagsSelect } from '../playbook/tags.js';
 import { loadYamlStrict } from '../yaml-source.js';
 import { gatherFacts } from './facts.js';
 import { LayeredVars } from './host-vars.js';
-import { RunState, type RunOptions } from './run-state.js';
+import { RunState, type RunOptions, type StopSignal } from './run-state.js';
 import type { HostStats } from '../outcome.js';
 import { runTaskOnHost } from './task-runner.js';
 import { Prefetcher } from './prefetch-checks.js';
@@ -21,14 +21,19 @@ export interface RunSummary {
   unreachable: boolean;
   /** Remote commands per host (round trips). */
   roundTrips: Record<string, number>;
+  /** The signal that stopped the run early. */
+  interrupted?: StopSignal;
 }
 
-/** Runs `fn` over the items with at most `limit` running at once, keeping order of results. */
-export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
+/**
+ * Runs `fn` over the items with at most `limit` running at once, keeping order of results;
+ * once `stopped()` is true no new item starts (its result stays undefined).
+ */
+export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, stopped = () => false): Promise<(R | undefined)[]> {
+  const results = new Array<R | undefined>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped()) {
       const i = next++;
       results[i] = await fn(items[i]!);
     }
@@ -54,7 +59,9 @@ class PlayRunner {
     return this.run.opts.reporter;
   }
 
+  /** The hosts that go on; none once the run is asked to stop (SIGINT/SIGTERM). */
   private active(hosts: string[]): string[] {
+    if (this.run.opts.stop?.signal) return [];
     return hosts.filter((h) => {
       const s = this.run.host(h)!;
       return !s.failed && !s.unreachable && !s.ended;
@@ -290,13 +297,19 @@ class PlayRunner {
     if (kind === 'task' && !this.selected(task)) return new Set();
     const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
     await this.reporter.task(this.title(task, hosts), kind, targets);
-    const results = await forEachLimited(targets, this.run.opts.forks, async (h) => {
-      if (at) await this.prefetcher.before(at.tasks, at.index, h);
-      return runTaskOnHost(this.run, task, h);
-    });
+    const results = await forEachLimited(
+      targets,
+      this.run.opts.forks,
+      async (h) => {
+        if (at) await this.prefetcher.before(at.tasks, at.index, h);
+        return runTaskOnHost(this.run, task, h);
+      },
+      () => !!this.run.opts.stop?.signal,
+    );
     const failed = new Set<string>();
     targets.forEach((h, i) => {
-      const r = results[i]!;
+      const r = results[i];
+      if (!r) return; // not started: the run is stopping
       const s = this.run.host(h)!;
       if (r.status === 'unreachable') s.unreachable = true;
       else if (r.status === 'failed') {
@@ -305,9 +318,9 @@ class PlayRunner {
       }
       if (r.notify) for (const n of task.notify) this.notify(n, h);
     });
-    if (task.runOnce) {
+    const r = results[0];
+    if (task.runOnce && r) {
       // As in Ansible, a run_once result applies to every host of the play.
-      const r = results[0]!;
       for (const h of hosts.slice(1)) {
         if (task.register) this.run.host(h)!.hostFacts[task.register] = r.result;
         if (r.notify) for (const n of task.notify) this.notify(n, h);
@@ -349,6 +362,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
   let roundTrips: Record<string, number> = {};
   try {
     for (const play of playbook.plays) {
+      if (opts.stop?.signal) break;
       const pattern = stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(play.hosts));
       let hosts = opts.inventory.select(pattern);
       if (limit) hosts = hosts.filter((h) => limit.has(h));
@@ -370,6 +384,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
   }
   const stats = new Map<string, HostStats>();
   for (const [h, s] of run.hosts) if (played.has(h)) stats.set(h, s.stats);
+  if (opts.stop?.signal) opts.reporter.warning(`${opts.stop.signal}: the run stopped; the tasks that were running finished, no other task was started`);
   opts.reporter.recap(stats, Date.now() - started);
   const all = [...stats.values()];
   return {
@@ -377,5 +392,6 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
     failed: all.some((s) => s.failed > 0),
     unreachable: all.some((s) => s.unreachable > 0),
     roundTrips,
+    interrupted: opts.stop?.signal,
   };
 }

@@ -19,7 +19,11 @@ export interface InventoryView {
   groupMembers(): Record<string, string[]>;
 }
 
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
 export interface RunOptions {
+  /** Set (by the CLI's signal handler) when the run must stop: no new task or host starts. */
+  stop?: { signal?: StopSignal };
   inventory: InventoryView;
   registry: ModuleRegistry;
   /** Facts gathered beside the engine's own (ansible_*). */
