@@ -108,7 +108,11 @@ export interface ModuleContext {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs one remote command and returns stdout; throws CommandError on a non-zero exit. */
   run(command: string, opts?: ExecOptions): Promise<string>;
-  /** Writes a file atomically (temp file beside the target, then rename), keeping owner and mode. */
+  /**
+   * Writes a file atomically (temp file beside the target, renamed only once the whole content
+   * arrived and its checksum matched), keeping owner, mode and POSIX ACL. A link at the path is
+   * replaced by the file unless `follow` (it may have been planted by the file's future owner).
+   */
   writeFile(path: string, content: string | Buffer, opts?: WriteFileOptions): Promise<{ backup?: string }>;
   /** Another host of the inventory, for modules that act on two hosts (keys, base backups). */
   connectionTo(host: string): Promise<Connection>;

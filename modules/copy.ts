@@ -8,7 +8,7 @@ import { quote, sections, splitSections } from '../engine/shell.js';
 import { resolveControllerFile } from './lib/controller-files.js';
 import { followed, formatMode } from './lib/file-attrs.js';
 import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
-import { parseReadFile, readFileScript } from './lib/remote-file.js';
+import { parseReadFile, readFileScript, WHOLE_FILE_LIMIT } from './lib/remote-file.js';
 
 interface Args {
   dest: string;
@@ -44,8 +44,8 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPl
   const inner = src.name ? `${a.dest.replace(/\/+$/, '')}/${src.name}` : undefined;
   const script = [
     sections({ parent: `[ -d "$(dirname -- ${quote(a.dest)})" ] && echo yes || echo no` }),
-    readFileScript(a.dest, 'file'),
-    ...(inner ? [readFileScript(inner, 'inner')] : []),
+    readFileScript(a.dest, 'file', WHOLE_FILE_LIMIT),
+    ...(inner ? [readFileScript(inner, 'inner', WHOLE_FILE_LIMIT)] : []),
   ].join('\n');
   const s = splitSections(await ctx.run(script));
   const destFile = parseReadFile(s, a.dest, 'file');

@@ -5,7 +5,7 @@ import { ModuleError } from '../engine/errors.js';
 import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
 import { resolveControllerFile } from './lib/controller-files.js';
 import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
-import { readRemoteFile } from './lib/remote-file.js';
+import { readRemoteFile, WHOLE_FILE_LIMIT } from './lib/remote-file.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {
@@ -57,7 +57,7 @@ export async function renderTemplate(file: string, vars: Readonly<Record<string,
 async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
   const file = resolveControllerFile(ctx.baseDir, 'templates', a.src);
   const rendered = encodeText(await renderTemplate(file, ctx.vars), a.output_encoding, `template ${file}`);
-  const remote = await readRemoteFile(ctx, a.dest);
+  const remote = await readRemoteFile(ctx, a.dest, WHOLE_FILE_LIMIT);
   return planContent(a.dest, remote, rendered, a);
 }
 

@@ -4,7 +4,7 @@ import { ModuleError } from '../../engine/errors.js';
 import type { ApplyResult, CheckResult, ModuleContext } from '../../engine/module-api.js';
 import { quote } from '../../engine/shell.js';
 import { type ResolvedAttrs, type WantedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './file-attrs.js';
-import { type RemoteFile, checkValidate, diffText } from './remote-file.js';
+import { type RemoteFile, checkValidate, diffText, sameAsDigest } from './remote-file.js';
 
 /** The schema properties of a module that manages a whole file's content (copy, template). */
 export const contentSchema = {
@@ -56,9 +56,10 @@ export function planContent(path: string, file: RemoteFile, content: Buffer, opt
   const exists = st.kind === 'file';
   const attrs = resolveAttrs(opts, st);
   const attrDiffs = attrChanges(st, attrs);
-  const contentChanges = !exists || (opts.force !== false && !file.content!.equals(content));
+  const same = exists && (file.digest ? sameAsDigest(content, file.digest) : file.content!.equals(content));
+  const contentChanges = !exists || (opts.force !== false && !same);
   if (!contentChanges && attrDiffs.length === 0) {
-    const why = exists && opts.force === false && !file.content!.equals(content) ? ' (exists; force: false)' : '';
+    const why = exists && opts.force === false && !same ? ' (exists; force: false)' : '';
     return { changed: false, reason: `${path} is up to date${why}` };
   }
   if (contentChanges) checkValidate(opts.validate);
@@ -66,7 +67,7 @@ export function planContent(path: string, file: RemoteFile, content: Buffer, opt
   return {
     changed: true,
     description: [what, ...attrDiffs].join('; '),
-    diffs: contentChanges ? [{ path, before: diffText(file.content), after: diffText(content) }] : undefined,
+    diffs: contentChanges ? [{ path, before: diffText(file.content, file.digest), after: diffText(content) }] : undefined,
     plan: {
       path,
       content: contentChanges ? content : undefined,
@@ -87,7 +88,7 @@ function replaceLink(path: string, file: RemoteFile, content: Buffer, opts: Cont
   return {
     changed: true,
     description: `replace the link ${path} → ${file.stat.linkTarget} with a file (follow: true would write to the link's target)`,
-    diffs: [{ path, before: diffText(file.content), after: diffText(content) }],
+    diffs: [{ path, before: diffText(file.content, file.digest), after: diffText(content) }],
     plan: { path, content, attrs, backup: opts.backup ?? false, validate: opts.validate, makeParent: false, follow: false },
   };
 }

@@ -1,6 +1,8 @@
 // Reads a remote file's bytes and its stat in ONE round trip. The content travels base64-encoded
 // so that every byte (no trailing newline, CRLF, non-UTF-8) arrives exactly as it is on disk.
+import { createHash } from 'node:crypto';
 import { ModuleError } from '../../engine/errors.js';
+import { posixCksum } from '../../engine/runner/atomic-write.js';
 import type { ModuleContext } from '../../engine/module-api.js';
 import { type Section, quote, sections, splitSections } from '../../engine/shell.js';
 import { type PathStat, parseStat, statProbe } from './file-attrs.js';
@@ -10,12 +12,39 @@ export interface RemoteFile {
   stat: PathStat;
   /** The bytes of the regular file the path designates (through links); undefined otherwise. */
   content?: Buffer;
+  /** Instead of the content, for a file larger than the probe reads whole: its digest. */
+  digest?: FileDigest;
 }
 
-/** The probe; `key` names its sections so that several probes can share one command. */
-export function readFileScript(path: string, key = 'file'): string {
+/** A big file's sha256 (or POSIX cksum CRC where sha256sum is missing) and size. */
+export interface FileDigest {
+  kind: 'sha256' | 'cksum';
+  value: string;
+  size: number;
+}
+
+/** Files above this size are compared by digest (copy, template): their bytes do not travel. */
+export const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The probe; `key` names its sections so that several probes can share one command. With
+ * `wholeUpTo`, a larger file sends its digest instead of its bytes.
+ */
+export function readFileScript(path: string, key = 'file', wholeUpTo?: number): string {
   const p = quote(path);
-  return sections({ [`${key}.stat`]: statProbe(path), [`${key}.content`]: `if [ -f ${p} ]; then base64 < ${p}; fi` });
+  const read =
+    wholeUpTo === undefined
+      ? `base64 < ${p}`
+      : `n=$(stat -L -c %s -- ${p}); if [ "$n" -le ${wholeUpTo} ]; then base64 < ${p}; ` +
+        `elif command -v sha256sum >/dev/null 2>&1; then d=$(sha256sum < ${p}); echo "digest sha256 \${d%% *} $n"; ` +
+        `else d=$(cksum < ${p}); echo "digest cksum \${d%% *} $n"; fi`;
+  return sections({ [`${key}.stat`]: statProbe(path), [`${key}.content`]: `if [ -f ${p} ]; then ${read}; fi` });
+}
+
+/** Whether `bytes` are the file a digest describes. */
+export function sameAsDigest(bytes: Buffer, d: FileDigest): boolean {
+  if (bytes.length !== d.size) return false;
+  return d.kind === 'sha256' ? createHash('sha256').update(bytes).digest('hex') === d.value : String(posixCksum(bytes)) === d.value;
 }
 
 /** Parses the sections of `readFileScript` (from `splitSections`). */
@@ -26,11 +55,14 @@ export function parseReadFile(s: Record<string, Section>, path: string, key = 'f
   const c = s[`${key}.content`];
   if (!c || c.rc !== 0) throw new ModuleError(`cannot read ${path}: ${c?.out.trim() || 'no output'}`);
   const target = stat.kind === 'link' ? stat.target : stat;
-  return { stat, content: target?.kind === 'file' ? Buffer.from(c.out, 'base64') : undefined };
+  if (target?.kind !== 'file') return { stat };
+  const d = /^digest (sha256|cksum) (\S+) (\d+)\n?$/.exec(c.out);
+  if (d) return { stat, digest: { kind: d[1] as FileDigest['kind'], value: d[2]!, size: Number(d[3]) } };
+  return { stat, content: Buffer.from(c.out, 'base64') };
 }
 
-export async function readRemoteFile(ctx: ModuleContext, path: string): Promise<RemoteFile> {
-  return parseReadFile(splitSections(await ctx.run(readFileScript(path))), path);
+export async function readRemoteFile(ctx: ModuleContext, path: string, wholeUpTo?: number): Promise<RemoteFile> {
+  return parseReadFile(splitSections(await ctx.run(readFileScript(path, 'file', wholeUpTo))), path);
 }
 
 /** Ansible's rule for `validate`: the command must name the temp file with %s. */
@@ -38,8 +70,13 @@ export function checkValidate(validate: string | undefined): void {
   if (validate !== undefined && !validate.includes('%s')) throw new ModuleError(`validate must contain %s: ${validate}`);
 }
 
-/** Text for a diff; binary content (a NUL byte) is not shown. */
-export function diffText(content: Buffer | undefined): string {
+/** Above this size a diff shows the size, not the text (a diff of megabytes helps no one). */
+const DIFF_LIMIT = 1024 * 1024;
+
+/** Text for a diff; binary content (a NUL byte) and big files are not shown. */
+export function diffText(content: Buffer | undefined, digest?: FileDigest): string {
+  if (digest) return `(${digest.size} bytes, not shown)\n`;
   if (!content) return '';
+  if (content.length > DIFF_LIMIT) return `(${content.length} bytes, not shown)\n`;
   return content.includes(0) ? '(binary content)\n' : content.toString('utf8');
 }

@@ -14,6 +14,8 @@ export const LOOPBACK = '127.0.0.1';
 
 export interface TestSshd {
   port: number;
+  /** The listening sshd (its sessions are its children). */
+  pid: number;
   dir: string;
   /** The server's public host key: `ssh-ed25519 AAAA…`. */
   hostKey: string;
@@ -107,6 +109,7 @@ export async function startSshd(o: SshdOptions = {}): Promise<TestSshd> {
       writeFileSync(knownHostsFile, `[${LOOPBACK}]:${port} ${hostKey}\n`);
       return {
         port,
+        pid: child.pid!,
         dir,
         hostKey,
         hostKeys,
@@ -139,7 +142,8 @@ function listening(child: ChildProcess, log: () => string, port: number): Promis
 }
 
 async function stopChild(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null && child.pid) {
+  // A test may have killed it already: then there is no exit to wait for.
+  if (child.exitCode === null && child.signalCode === null && child.pid) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     process.kill(child.pid, 'SIGTERM');
     await exited;

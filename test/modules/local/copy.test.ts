@@ -79,6 +79,22 @@ describe('copy (local runs)', () => {
     expect([readlinkSync(link2), readFileSync(target, 'utf8')]).to.deep.equal([target, 'through\n']);
   });
 
+  it('a file above 16 MiB is compared by its sha256, not read back whole, and not shown in a diff', async () => {
+    const dest = join(dir, 'big');
+    const big = Buffer.alloc(20 * 1024 * 1024, 'x');
+    writeFileSync(join(playbooks, 'files', 'big'), big);
+    writeFileSync(dest, 'old\n');
+    const r = await runLocal(copy, { src: 'big', dest }, { baseDir: playbooks });
+    expect((r.first as Change).diffs).to.deep.equal([{ path: dest, before: 'old\n', after: `(${big.length} bytes, not shown)\n` }]);
+    expect(r.second?.changed).to.equal(false);
+    expect(readFileSync(dest).equals(big)).to.equal(true);
+    big[0] = 0x79;
+    writeFileSync(join(playbooks, 'files', 'big'), big);
+    const again = await runLocal(copy, { src: 'big', dest }, { baseDir: playbooks });
+    expect((again.first as Change).diffs?.[0]?.before).to.equal(`(${big.length} bytes, not shown)\n`);
+    expect(readFileSync(dest).equals(big)).to.equal(true);
+  });
+
   it('force: false leaves an existing file alone', async () => {
     const dest = join(dir, 'x.conf');
     writeFileSync(dest, 'mine\n');
