@@ -42,12 +42,14 @@ describe('fault injection: big output', function () {
       const r = await exited;
       console.log(`      peak RSS of tsplay with ${mib} MiB of output (${kind}): ${(r.peakRss / MiB).toFixed(0)} MiB`);
       expect(r.code, r.stdout + r.stderr).to.equal(0);
-      expect(r.stdout).to.include(`output cut to its first and last MiB: ${mib * MiB + 8 - 2 * MiB} bytes of stdout`);
+      // At least what does not fit in 2 MiB (over ssh the shell's framing takes a few bytes of the tail).
+      const cut = /output cut to its first and last MiB: (\d+) bytes of stdout/.exec(r.stdout);
+      expect(Number(cut?.[1]), r.stdout.slice(-2000)).to.be.within(mib * MiB + 8 - 2 * MiB, mib * MiB + 8 - 2 * MiB + 200);
       const { readFileSync, statSync } = await import('node:fs');
       expect(statSync(join(dir, 'kept')).size).to.be.below(2 * MiB + 200);
       const kept = readFileSync(join(dir, 'kept'), 'utf8');
       expect(kept).to.match(/^(a line of output\n)+a line/);
-      expect(kept).to.match(/\n\[tsplay: \d+ bytes of output cut here; the first 1048576 and the last 1048576 bytes are kept\]\n/);
+      expect(kept).to.match(/\n\[tsplay: \d+ bytes of output cut here; the first 1048576 and the last \d+ bytes are kept\]\n/);
       expect(kept).to.match(/\na line of output\n[a-z ]*the end$/);
       expect(r.peakRss).to.be.below(200 * MiB);
     });
