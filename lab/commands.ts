@@ -219,6 +219,19 @@ export async function labHeal(host: string): Promise<void> {
 }
 
 /** Returns every host to the base: fresh overlay upper dirs, rebooted, back on the network. */
+/**
+ * Empties the packet filter of a host's network namespace. The namespace outlives the
+ * container, so the rules a host's ufw loaded would still filter its fresh successor after a
+ * reset (`ufw status` active with ENABLED=no). Run while the old container, which has the
+ * iptables tools that loaded them, is still up; a host without them has no rules to flush.
+ */
+async function flushFirewall(host: string): Promise<void> {
+  const empty = "printf '*filter\\n:INPUT ACCEPT [0:0]\\n:FORWARD ACCEPT [0:0]\\n:OUTPUT ACCEPT [0:0]\\nCOMMIT\\n'";
+  const script = `PATH="$PATH:/usr/sbin:/sbin"; for t in iptables ip6tables; do if command -v $t-restore >/dev/null; then ${empty} | $t-restore || exit 1; fi; done`;
+  const r = await labExec(host, ['/bin/sh', '-c', script]).catch(() => undefined);
+  if (r && r.code !== 0) throw new LabError(`lab: cannot empty the packet filter of ${host}: ${r.stderr.trim()}`);
+}
+
 export async function labReset(opts: { log?: (s: string) => void } = {}): Promise<void> {
   assertRootOnLinux();
   const log = opts.log ?? quiet;
@@ -228,6 +241,7 @@ export async function labReset(opts: { log?: (s: string) => void } = {}): Promis
     const started = Date.now();
     const authorizedKey = await ensureKey();
     await Promise.all(rec.hosts.map(async (h) => {
+      await flushFirewall(h.name);
       await stopContainer(h.name);
       await removeHostFiles(h.name);
       await setHostLink(h, true);

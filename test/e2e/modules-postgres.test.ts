@@ -67,6 +67,10 @@ describe('PostgreSQL modules on lab hosts (e2e)', function () {
     }
     for (const [to, from] of [[master, slave], [slave, master]] as const) {
       await sh(to, `su postgres -s /bin/sh -c 'cat >> ~/.ssh/authorized_keys && chmod 0600 ~/.ssh/authorized_keys' <<'EOF'\n${keys[from.name]!.trim()}\nEOF`);
+      // The base backup checks host keys strictly (OpenSSH 7.4 has no accept-new), so each peer's
+      // host keys are known beforehand, as playbooks/ssh.yml records them.
+      const hostKeys = (await sh(from, 'cat /etc/ssh/ssh_host_*_key.pub')).trim().split('\n').map((l) => `${from.address} ${l.split(' ').slice(0, 2).join(' ')}`);
+      await sh(to, `su postgres -s /bin/sh -c 'cat >> ~/.ssh/known_hosts' <<'EOF'\n${hostKeys.join('\n')}\nEOF`);
     }
     // The primary: reachable from the standby, replication with a password, WAL kept for it.
     await sh(
