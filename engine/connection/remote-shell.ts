@@ -108,10 +108,6 @@ export class RemoteShell {
     return !this.dead;
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
-  }
-
   run(command: string, stdin: string | Buffer = '', maxOutput?: number): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error('internal: remote shell already busy'));

@@ -43,6 +43,8 @@ export class SshConnection implements Connection {
   private waiting: (() => void)[] = [];
   private shells: RemoteShell[] = [];
   private shellsOpening = 0;
+  /** The shells handed to a command (from takeShell until giveBack). */
+  private readonly reserved = new Set<RemoteShell>();
   private shellWaiters: ((s: RemoteShell | undefined) => void)[] = [];
   /** Set when this host's shell did not answer: every command then takes an exec channel. */
   private noShell = !shellsWanted();
@@ -150,7 +152,7 @@ export class SshConnection implements Connection {
 
   /** An idle shell, a new one while fewer than MAX_SHELLS are open, or the next one freed. */
   private async takeShell(ssh: NodeSSHType): Promise<RemoteShell | undefined> {
-    const idle = this.shells.find((s) => s.alive && !s.busy && !this.reserved.has(s));
+    const idle = this.shells.find((s) => s.alive && !this.reserved.has(s));
     if (idle) {
       this.reserved.add(idle);
       return idle;
@@ -177,8 +179,6 @@ export class SshConnection implements Connection {
       this.shellsOpening--;
     }
   }
-
-  private readonly reserved = new Set<RemoteShell>();
 
   private giveBack(shell: RemoteShell): void {
     this.reserved.delete(shell);
