@@ -23,6 +23,7 @@ import set_fact from './set_fact.js';
 import setfacl from './setfacl.js';
 import shell from './shell.js';
 import ssh_keypair from './ssh_keypair.js';
+import stat from './stat.js';
 import template from './template.js';
 import ufw from './ufw.js';
 import user from './user.js';
@@ -54,6 +55,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   setfacl,
   shell,
   ssh_keypair,
+  stat,
   template,
   ufw,
   user,

@@ -1,0 +1,54 @@
+// The same tasks through Debian's ansible-core (one generated playbook, connection local) and
+// through tsplay's modules (LocalConnection, as the runner runs them), for the comparisons.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModuleDefinition } from '../../../engine/module-api.js';
+import { type AnsibleHostResult, runAnsiblePlaybook } from '../../support/ansible.js';
+import { runLocal } from '../local/local-run.js';
+
+export interface SideTask {
+  /** Ansible's module name. */
+  module: string;
+  args: Record<string, unknown>;
+  checkMode?: boolean;
+}
+
+/** Every task's result for localhost, in order (ignore_errors on each, so a failure is a result). */
+export async function ansibleResults(dir: string, tasks: SideTask[], file = 'playbook.json'): Promise<AnsibleHostResult[]> {
+  const play = tasks.map((t, i) => ({
+    name: `case ${i}`,
+    [t.module]: t.args,
+    ignore_errors: true,
+    ...(t.checkMode ? { check_mode: true } : {}),
+  }));
+  const playbook = join(dir, file);
+  writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: play }]));
+  const { report } = await runAnsiblePlaybook(playbook, { tmp: dir });
+  return report.plays[0]!.tasks.map((t) => t.hosts.localhost!);
+}
+
+export interface TsplayOutcome {
+  changed: boolean;
+  failed: boolean;
+  msg: string;
+  result: Record<string, unknown>;
+  /** The check after apply still reported a change. */
+  notConverged?: string;
+}
+
+/** One module run the way the runner runs it: check, apply, check again. */
+export async function tsplayResult(mod: ModuleDefinition, args: Record<string, unknown>, checkMode = false): Promise<TsplayOutcome> {
+  try {
+    const r = await runLocal(mod, args, { checkMode });
+    const result = { ...(r.first.result ?? {}), ...((r.applied && r.applied.result) ?? {}) };
+    return {
+      changed: r.first.changed,
+      failed: false,
+      msg: r.first.changed ? r.first.description : r.first.reason,
+      result,
+      notConverged: r.second?.changed ? r.second.description : undefined,
+    };
+  } catch (e) {
+    return { changed: false, failed: true, msg: (e as Error).message, result: {} };
+  }
+}
