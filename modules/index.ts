@@ -10,6 +10,7 @@ import fail from './fail.js';
 import file from './file.js';
 import file_line from './file_line.js';
 import hostname from './hostname.js';
+import pcp_node_info from './pcp_node_info.js';
 import pg_client from './pg_client.js';
 import pg_cluster_status from './pg_cluster_status.js';
 import pg_ctlcluster from './pg_ctlcluster.js';
@@ -42,6 +43,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   file,
   file_line,
   hostname,
+  pcp_node_info,
   pg_client,
   pg_cluster_status,
   pg_ctlcluster,

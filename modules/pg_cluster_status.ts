@@ -5,10 +5,10 @@ import { ModuleError } from '../engine/errors.js';
 import type { ModuleContext } from '../engine/module-api.js';
 import { defineModule } from '../engine/module-api.js';
 import { wrapBecome } from '../engine/connection/become.js';
-import { cmd, sections, splitSections } from '../engine/shell.js';
 import type { PgNodeSpec } from './lib/pg-node.js';
 import { psqlCommand } from './lib/psql.js';
 import { decideTopology, readNode, rejoinCommand, type NodeReport, type Topology } from './lib/pg-topology.js';
+import { readNodeInfo } from './lib/pcp.js';
 import { statusTable, type PcpView, type ReplicationRow } from './lib/cluster-status.js';
 
 interface Args {
@@ -26,17 +26,8 @@ interface Args {
 
 /** pcp_node_info -v for every backend id, in one round trip on the balancer. */
 async function pgpoolView(ctx: ModuleContext, a: Args): Promise<PcpView[]> {
-  const probes = Object.fromEntries(
-    a.nodes.map((_, i) => [`node${i}`, `env PCPPASSFILE=${a.pcp_pass_file} ${cmd('pcp_node_info', '-h', '127.0.0.1', '-p', a.pcp_port, '-U', a.pcp_user, '-w', '-v', '-n', i)}`]),
-  );
-  const sec = splitSections((await ctx.exec(sections(probes))).stdout);
-  return a.nodes.map((_, i) => {
-    const s = sec[`node${i}`];
-    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(s?.out ?? '')?.[1]?.trim();
-    if (!s || s.rc !== 0) return { status: 'unknown', error: s?.out.trim().split('\n')[0] ?? 'no answer' };
-    const code = field('Status');
-    return { status: code === '3' ? 'down' : code === '1' || code === '2' ? 'up' : (field('Status Name') ?? `status ${code}`), role: field('Role') };
-  });
+  const answers = await readNodeInfo(ctx, a.nodes.map((_, i) => i), { host: '127.0.0.1', port: a.pcp_port, user: a.pcp_user, passFile: a.pcp_pass_file });
+  return answers.map((x) => (x.ok ? { status: x.node.status, role: x.node.role ?? undefined } : { status: 'unknown', error: x.error }));
 }
 
 /** The primary's pg_stat_replication: state, sync state and replay lag per standby address. */
