@@ -102,6 +102,27 @@ export class ModuleError extends TsplayError {
   }
 }
 
+/** A change was applied but the re-check still finds the state different: the module says why. */
+export class NotConvergedError extends ModuleError {
+  override name = 'NotConvergedError';
+}
+
+/**
+ * A module threw something that is not a TsplayError (a bug in a custom module, a TypeError): it
+ * fails that task only, saying which module raised what.
+ */
+export class ModuleRaisedError extends ModuleError {
+  override name = 'ModuleRaisedError';
+  constructor(readonly module: string, readonly phase: 'check' | 'apply', readonly raised: unknown) {
+    super(`module '${module}' raised ${describeThrown(raised)} in ${phase}`);
+  }
+}
+
+function describeThrown(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return `${typeof e} ${JSON.stringify(e) ?? String(e)}`;
+}
+
 /** An expression referred to a variable that is not defined. */
 export class UndefinedVariableError extends TsplayError {
   override name = 'UndefinedVariableError';

@@ -60,18 +60,23 @@ export interface FileDiff {
   after: string;
 }
 
+/**
+ * What kind of change a check found. create / modify / remove (the default: modify) are states
+ * the check reads back, so the step re-checks after apply and a change that did not take is an
+ * error. `run` is an action whose effect cannot be read back (run a command, restart a service):
+ * no re-check.
+ */
+export type ChangeKind = 'create' | 'modify' | 'remove' | 'run';
+
 /** "Change", with what would change; the plan is handed back to `apply`. */
 export interface Change<P = unknown> {
   changed: true;
+  /** What the change does, said the same way in a dry run and a real one ("create it", "run: ls"). */
   description: string;
+  kind?: ChangeKind;
   diffs?: FileDiff[];
   /** Module-private data computed by check and used by apply. */
   plan?: P;
-  /**
-   * false for actions whose effect cannot be read back (run a command, restart a service):
-   * the runner then does not re-check after apply.
-   */
-  verify?: boolean;
   result?: Record<string, unknown>;
 }
 
@@ -155,6 +160,15 @@ export interface ModuleDefinition<A = any, P = any> {
   speculative?: boolean;
   /** Example YAML for `tsplay doc`. */
   examples?: string;
+  /**
+   * A module named like a bundled one replaces it only when it says so (else it is a load error).
+   */
+  overrides?: boolean;
+  /**
+   * Why the state still differs after apply, in the module's words (the step's default names
+   * the change and what the re-check still reports).
+   */
+  notConverged?(args: A, change: Change<P>, again: Change<P>): string;
   check(ctx: ModuleContext, args: A): Promise<CheckResult<P>>;
   apply(ctx: ModuleContext, args: A, plan: Change<P>): Promise<ApplyResult | void>;
 }

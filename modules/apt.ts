@@ -188,7 +188,8 @@ export default defineModule<Args, Plan>({
         changed: true,
         description: args.cache_valid_time === undefined ? 'update the package cache' : `update the package cache (${age} s old, valid for ${args.cache_valid_time} s)`,
         plan,
-        verify: args.cache_valid_time !== undefined,
+        // Without cache_valid_time an update is always due: nothing to read back.
+        ...(args.cache_valid_time === undefined ? { kind: 'run' as const } : {}),
       };
     }
 

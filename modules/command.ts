@@ -24,7 +24,7 @@ export default defineModule<Args>({
     'Runs cmd (the free form: `command: ls -l /etc`) or argv (a list of words) without shell ' +
     'interpretation: each word is quoted, so $VAR, *, |, ; and > are passed literally (use shell for them). ' +
     'chdir changes directory first; creates/removes (globs allowed) skip the command when the path ' +
-    'exists / does not exist. It is an action: check reports "would run" unless creates/removes says ' +
+    'exists / does not exist. It is an action: check reports "run" ("would run" in a dry run) unless creates/removes says ' +
     'there is nothing to do.\n\nresult: cmd (the words), rc, stdout, stderr, stdout_lines, stderr_lines. ' +
     'A non-zero rc fails the task with that result (register, failed_when and ignore_errors see it).',
   schema: {

@@ -64,7 +64,8 @@ interface Outcome {
   /** What changes, in words; empty: nothing. */
   changes: string[];
   script: string[];
-  verify?: boolean;
+  /** touch: always a change, so nothing a re-check could confirm. */
+  run?: boolean;
 }
 
 const nothing = (): Outcome => ({ changes: [], script: [] });
@@ -147,7 +148,7 @@ function touch(a: Args, st: PathStat, prev: PrevState): Outcome {
   const attrs = resolveAttrs(a, st);
   const script = [`touch -- ${quote(a.path)}`, applyAttrsScript(a.path, attrs)].filter(Boolean);
   // Like Ansible, touching updates the timestamps: always a change, not verifiable by a re-check.
-  return { changes: [prev === 'absent' ? `create ${a.path}` : `touch ${a.path}`], script, verify: false };
+  return { changes: [prev === 'absent' ? `create ${a.path}` : `touch ${a.path}`], script, run: true };
 }
 
 /** Replace whatever is at the path by a new link, atomically (a temp link renamed over it). */
@@ -272,7 +273,7 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
     changed: true,
     description: o.changes.join('; '),
     plan: { script: ['set -e', ...o.script].join('\n') },
-    ...(o.verify === false ? { verify: false } : {}),
+    ...(o.run ? { kind: 'run' as const } : {}),
     result: { path: a.path, state },
   };
 }

@@ -193,4 +193,22 @@ export default defineModule<Args, Plan>({
   ].join('\n'),
   check,
   apply: (ctx, args, change) => apply(ctx, args, change.plan!),
+  notConverged,
 });
+
+/** Why the file still differs after the write, in lineinfile's terms, and how to fix the task. */
+function notConverged(a: Args, change: { diffs?: { before: string }[] }, again: { description: string }): string {
+  const line = a.line === undefined ? '' : lineText(a.line);
+  if (a.backrefs && again.description === 'line replaced') {
+    return (
+      `the regexp '${a.regexp}' still matches the line it wrote ('${line}' filled in from the match), so every run would ` +
+      "rewrite that line again (Ansible's lineinfile silently does, on each run). Anchor the regexp so that the line it " +
+      'writes no longer matches, e.g. a negative lookahead for the text the line adds: (?!.*ADDED)'
+    );
+  }
+  const before = change.diffs?.[0]?.before;
+  if (again.description === 'line added' && before !== undefined && before !== '' && !/[\r\n]$/.test(before)) {
+    return `it added '${line}', but the file's last line had no newline, so the line was joined to it (as lineinfile does) and the file still has no line '${line}'; end the file with a newline first`;
+  }
+  return `it wrote ${a.path} (${change.diffs ? 'content changed' : 'attributes changed'}), yet reading it back the check still finds: ${again.description}`;
+}

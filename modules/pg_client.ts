@@ -171,7 +171,7 @@ export default defineModule<Args>({
   async check(_ctx, a) {
     const queries = queryList(a);
     if (!queries.every(isReadOnlySql)) {
-      return { changed: true, description: `would run ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'} on ${where(a)}`, verify: false };
+      return { changed: true, description: `run ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'} on ${where(a)}`, kind: 'run' };
     }
     const outcomes = await runQueries(a, queries);
     checkExpectations(a, outcomes);

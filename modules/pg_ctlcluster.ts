@@ -115,14 +115,14 @@ export default defineModule<Args, Plan>({
         if (!c.running) return { changed: false, reason: `cluster ${name} is ${status}` };
         return { changed: true, description: `stop cluster ${name}`, plan: { commands: [ctl('stop')] } };
       case 'restarted': {
-        if (!c.running) return { changed: true, description: `start cluster ${name} (was down)`, plan: { commands: [start] }, verify: false };
+        if (!c.running) return { changed: true, description: `start cluster ${name} (was down)`, plan: { commands: [start] }, kind: 'run' };
         // A cluster started outside systemd is stopped directly, then started under its unit.
         const commands = !systemd ? [ctl('restart')] : unitActive ? [`systemctl restart ${quote(unit)}`] : [ctl('stop'), start];
-        return { changed: true, description: `restart cluster ${name}`, plan: { commands }, verify: false };
+        return { changed: true, description: `restart cluster ${name}`, plan: { commands }, kind: 'run' };
       }
       case 'reloaded':
-        if (!c.running) return { changed: true, description: `start cluster ${name} (was down)`, plan: { commands: [start] }, verify: false };
-        return { changed: true, description: `reload cluster ${name}`, plan: { commands: [ctl('reload')] }, verify: false };
+        if (!c.running) return { changed: true, description: `start cluster ${name} (was down)`, plan: { commands: [start] }, kind: 'run' };
+        return { changed: true, description: `reload cluster ${name}`, plan: { commands: [ctl('reload')] }, kind: 'run' };
       case 'promoted': {
         if (!c.recovery) return { changed: false, reason: `cluster ${name} is ${status}: not a standby, nothing to promote` };
         if (!c.running) throw new ModuleError(`pg_ctlcluster: cluster ${name} is a standby but down on ${ctx.host}: start it before promoting`);

@@ -99,7 +99,7 @@ export default defineModule<Args, Plan>({
     if (a.check_query !== undefined) {
       const items = await queryPsql(ctx, t, [stmt(bindPositional(a.check_query, args))], 'check_query');
       if (checkSatisfied(items)) return { changed: false, reason: `check_query is true: ${oneLine(a.check_query)}` };
-      return { changed: true, description: `would run: ${oneLine(a.query)} (check_query is false)`, plan: query };
+      return { changed: true, description: `run: ${oneLine(a.query)} (check_query is false)`, plan: query };
     }
     const trial = await runPsql(ctx, t, [quietly('BEGIN READ ONLY;'), stmt(query), quietly('ROLLBACK;')], [], 'tsplay read-only trial');
     if (!trial.error) {
@@ -110,7 +110,7 @@ export default defineModule<Args, Plan>({
       throw new ModuleError(`${ctx.host}: cannot run SQL (psql on port ${a.port}, database ${a.db}, as ${a.login_user}): ${trial.error.message}`);
     }
     const why = trial.error.sqlstate === '25006' ? 'it writes' : `a read-only trial failed: ${trial.error.message.split('\n')[0]}`;
-    return { changed: true, description: `would run: ${oneLine(a.query)} (${why})`, plan: query, verify: false };
+    return { changed: true, description: `run: ${oneLine(a.query)} (${why})`, plan: query, kind: 'run' };
   },
 
   async apply(ctx, a, change) {

@@ -88,7 +88,7 @@ export default defineModule<Args, Plan>({
     const commands: string[] = [];
     const changes: string[] = [];
     const unchanged: string[] = [];
-    let verify = true;
+    let action = false;
 
     switch (args.state) {
       case 'started':
@@ -103,7 +103,7 @@ export default defineModule<Args, Plan>({
       }
       case 'restarted':
       case 'reloaded':
-        verify = false;
+        action = true;
         if (!running) {
           commands.push(run('start'));
           changes.push(`start ${args.name} (was stopped)`);
@@ -133,7 +133,7 @@ export default defineModule<Args, Plan>({
 
     const result = { name: args.name, state: running ? 'started' : 'stopped', enabled: enabledNow };
     if (!commands.length) return { changed: false, reason: unchanged.join('; '), result };
-    return { changed: true, description: changes.join('; '), plan: { commands }, verify, result };
+    return { changed: true, description: changes.join('; '), plan: { commands }, ...(action ? { kind: 'run' as const } : {}), result };
   },
 
   async apply(ctx, _args, change) {

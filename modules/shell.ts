@@ -14,7 +14,7 @@ export default defineModule<Args>({
   description:
     'Runs cmd (the free form: `shell: ls /etc | wc -l`) with `executable -c` (default /bin/sh), so ' +
     'pipes, redirections, variables and globs work. chdir, creates, removes and stdin as for command. ' +
-    'It is an action: check reports "would run" unless creates/removes says there is nothing to do.\n\n' +
+    'It is an action: check reports "run" ("would run" in a dry run) unless creates/removes says there is nothing to do.\n\n' +
     'result: cmd, rc, stdout, stderr, stdout_lines, stderr_lines; a non-zero rc fails the task with that result.',
   schema: {
     type: 'object',

@@ -352,7 +352,7 @@ export default defineModule<Args, Plan>({
       changed: true,
       description: changes.join('; '),
       plan: { commands },
-      verify: args.state !== 'reloaded' && args.state !== 'reset',
+      ...(args.state === 'reloaded' || args.state === 'reset' ? { kind: 'run' as const } : {}),
     };
   },
 

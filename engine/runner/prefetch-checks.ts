@@ -15,7 +15,8 @@ import { tagsSelect } from '../playbook/tags.js';
 import { PrefetchingConnection } from '../connection/prefetch.js';
 import type { BatchCommand } from '../connection/batch-script.js';
 import type { RunState } from './run-state.js';
-import { prepareTask } from './task-runner.js';
+import { prepareTask, taskCheckMode } from './task-runner.js';
+import { checkOnly } from '../module/step.js';
 
 /** The most tasks read ahead in one round trip. */
 export const BATCH_TASKS = 64;
@@ -115,12 +116,12 @@ export class Prefetcher {
   private async firstCommand(task: ModuleTask, host: string): Promise<BatchCommand | undefined> {
     const recorder = new FirstCommand(host);
     try {
-      const ev = this.run.scope(host, task.vars, task.defaults);
+      const ev = this.run.scope(host, task.vars, task.defaults, taskCheckMode(this.run, task));
       if (!ev.test(task.when)) return undefined;
       const prepared = await prepareTask(this.run, task, host, ev, recorder);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        prepared.module.check(prepared.ctx, prepared.args).catch(() => undefined),
+        checkOnly(prepared.module, prepared.ctx, prepared.args).catch(() => undefined),
         recorder.first,
         new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_COMMAND_MS))),
       ]);

@@ -96,7 +96,7 @@ export class RunState {
   }
 
   /** The layers of a host's variables at play level; task layers go between these and extra vars. */
-  private layers(name: string, taskLayers: Layer[], defaults: Layer[]): Layer[] {
+  private layers(name: string, taskLayers: Layer[], defaults: Layer[], checkMode: boolean): Layer[] {
     const h = this.host(name)!;
     const magic: Layer = {
       inventory_hostname: name,
@@ -106,7 +106,7 @@ export class RunState {
       playbook_dir: this.playbookDir,
       inventory_dir: this.opts.inventory.dir,
       inventory_file: this.opts.inventory.file,
-      ansible_check_mode: this.opts.checkMode,
+      ansible_check_mode: checkMode,
       ansible_verbosity: this.opts.verbosity,
       ansible_play_hosts: this.playHosts,
       play_hosts: this.playHosts,
@@ -114,8 +114,11 @@ export class RunState {
     return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
   }
 
-  /** A host's variables with a task's layers; `defaults` (role defaults) go below the inventory. */
-  scope(name: string, taskLayers: Layer[] = [], defaults: Layer[] = []): Evaluator {
-    return new Evaluator(new LayeredVars(this.layers(name, taskLayers, defaults)));
+  /**
+   * A host's variables with a task's layers; `defaults` (role defaults) go below the inventory.
+   * `checkMode` is the task's (engine/module/step.ts checkModeOf), for ansible_check_mode.
+   */
+  scope(name: string, taskLayers: Layer[] = [], defaults: Layer[] = [], checkMode = this.opts.checkMode): Evaluator {
+    return new Evaluator(new LayeredVars(this.layers(name, taskLayers, defaults, checkMode)));
   }
 }

@@ -1,9 +1,11 @@
-// Runs one module task on one host: loop, when, check, apply (never under check mode), the
-// convergence re-check, register, changed_when / failed_when, until, and the outcome.
+// Runs one module task on one host: loop, when, the module step (engine/module/step.ts: check,
+// then the prediction or apply and re-check), register, changed_when / failed_when, until, and
+// the outcome.
 import { CommandError, ConnectionError, ModuleError, TsplayError } from '../errors.js';
 import type { Evaluator } from '../expressions.js';
 import { stringify } from '../expressions.js';
-import type { Change, CheckResult, Connection, FileDiff, ModuleContext } from '../module-api.js';
+import type { CheckResult, Connection, FileDiff, ModuleContext } from '../module-api.js';
+import { checkModeOf, runStep } from '../module/step.js';
 import { validateArgs } from '../module-args.js';
 import type { ModuleTask } from '../playbook/model.js';
 import { LocalConnection } from '../connection/local.js';
@@ -37,7 +39,7 @@ const controller = new LocalConnection('localhost');
 
 export async function runTaskOnHost(run: RunState, task: ModuleTask, host: string): Promise<HostTaskResult> {
   const state = run.host(host)!;
-  const base = run.scope(host, task.vars, task.defaults);
+  const base = run.scope(host, task.vars, task.defaults, taskCheckMode(run, task));
   const started = Date.now();
   let items: unknown[] | undefined;
   try {
@@ -74,7 +76,7 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
     const layers = [...task.vars, { [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop }];
     // As in Ansible, each item's result holds the item under the loop variable's name.
     const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar };
-    const ev = run.scope(host, layers, task.defaults);
+    const ev = run.scope(host, layers, task.defaults, taskCheckMode(run, task));
     // no_log hides the items too (they may hold the secrets), shown as Ansible does: item=None.
     const label = task.noLog ? 'None' : task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
     const t0 = Date.now();
@@ -123,10 +125,10 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
  * likely depends on those changes (a package not installed yet, a file not written yet): it
  * is reported as not checkable instead of failing the dry run.
  */
-function dryRunView(run: RunState, host: string, o: ItemOutcome): ItemOutcome {
+function dryRunView(run: RunState, task: ModuleTask, host: string, o: ItemOutcome): ItemOutcome {
   const state = run.host(host)!;
   if (o.predicted) state.predictedChanges++;
-  if (!run.opts.checkMode || o.status !== 'failed' || state.predictedChanges === 0) return o;
+  if (!taskCheckMode(run, task) || o.status !== 'failed' || state.predictedChanges === 0) return o;
   const message = `not checkable before earlier changes are made: ${o.message ?? 'failed'}`;
   return { ...o, status: 'skipped', message, result: { ...o.result, failed: false, skipped: true, msg: message } };
 }
@@ -136,7 +138,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
   if (task.until === undefined || o.predicted) return judge(run, task, host, o, layers);
   for (let attempt = 1; ; attempt++) {
     o = judge(run, task, host, o, layers);
-    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults);
+    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
     let done = false;
     try {
       done = o.status !== 'failed' && o.status !== 'unreachable' ? withResult.test(task.until) : false;
@@ -144,7 +146,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
       return failure(e, task, run.opts.verbosity);
     }
     // A dry run does not wait for a state that only the predicted changes would bring about.
-    const waitsForPrediction = run.opts.checkMode && run.host(host)!.predictedChanges > 0;
+    const waitsForPrediction = taskCheckMode(run, task) && run.host(host)!.predictedChanges > 0;
     if (done || attempt > task.retries || o.status === 'unreachable' || waitsForPrediction) {
       if (!done && o.status !== 'unreachable') return { ...o, status: 'failed', message: `gave up after ${attempt} attempts: ${o.message ?? `until (${String(task.until)}) is still false`}` };
       return o;
@@ -158,7 +160,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
 /** changed_when and failed_when, evaluated with the registered name bound to this result. */
 function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
   if (o.predicted || o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
-  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults);
+  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
   try {
     let status = o.status;
     let message = o.message;
@@ -175,6 +177,11 @@ function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, la
   } catch (e) {
     return failure(e, task, run.opts.verbosity);
   }
+}
+
+/** The task's own check_mode: when set, else --check: for the step, the outcome and ansible_check_mode. */
+export function taskCheckMode(run: RunState, task: ModuleTask): boolean {
+  return checkModeOf(task.checkMode, run.opts.checkMode);
 }
 
 export interface PreparedTask {
@@ -203,7 +210,7 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
   const vars = ev.varsObject() as Record<string, unknown>;
   const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
   if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
-  const checkMode = task.checkMode === false ? false : task.checkMode === true ? true : run.opts.checkMode;
+  const checkMode = taskCheckMode(run, task);
   const ctx: ModuleContext = createModuleContext({
     host,
     conn,
@@ -222,25 +229,15 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
 async function execute(run: RunState, task: ModuleTask, host: string, ev: Evaluator): Promise<ItemOutcome> {
   const mod = task.module;
   try {
-    const { args, ctx, checkMode } = await prepareTask(run, task, host, ev);
-    const check = await mod.check(ctx, args);
-    if (!check.changed) return noChange(run, host, check);
-    if (checkMode) {
-      return { status: 'changed', message: check.description, diffs: check.diffs, result: { msg: check.description, ...check.result, changed: true }, predicted: true };
+    const { args, ctx } = await prepareTask(run, task, host, ev);
+    const step = await runStep(mod, args, ctx);
+    if (step.outcome === 'unchanged') return noChange(run, host, step.check);
+    const { check, message } = step;
+    if (step.outcome === 'predicted') {
+      return { status: 'changed', message, diffs: check.diffs, result: { msg: message, ...check.result, changed: true }, predicted: true };
     }
-    const applied = (await mod.apply(ctx, args, check as Change)) ?? {};
-    if (check.verify !== false) {
-      const again: CheckResult = await mod.check(ctx, args);
-      if (again.changed) throw new ModuleError(`did not converge: after the change, check still reports: ${again.description}`);
-    }
-    if (applied.facts) Object.assign(run.host(host)!.hostFacts, applied.facts);
-    return {
-      status: 'changed',
-      message: check.description,
-      diffs: check.diffs,
-      result: { msg: check.description, ...check.result, ...applied.result, changed: true },
-      predicted: false,
-    };
+    if (step.applied.facts) Object.assign(run.host(host)!.hostFacts, step.applied.facts);
+    return { status: 'changed', message, diffs: check.diffs, result: { msg: message, ...check.result, ...step.applied.result, changed: true }, predicted: false };
   } catch (e) {
     return failure(e, task, run.opts.verbosity);
   }
@@ -280,7 +277,7 @@ function report(
   ev: Evaluator | undefined,
   itemOnly = false,
 ): HostTaskResult {
-  o = dryRunView(run, host, o);
+  o = dryRunView(run, task, host, o);
   const hidden = task.noLog;
   const ignored = o.status === 'failed' && task.ignoreErrors === true;
   const delegatedTo = task.delegateTo !== undefined && ev ? safe(() => stringify(ev.render(task.delegateTo))) : undefined;

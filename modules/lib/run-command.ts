@@ -80,7 +80,7 @@ function existsProbe(pattern: string): string {
   return `( for f in ${globQuote(pattern)}; do if [ -e "$f" ] || [ -L "$f" ]; then exit 0; fi; done; exit 1 )`;
 }
 
-/** check for command/shell: creates/removes may say there is nothing to do; otherwise "would run". */
+/** check for command/shell: creates/removes may say there is nothing to do; otherwise a `run`. */
 export async function checkRun(ctx: ModuleContext, a: RunArgs, shown: string): Promise<CheckResult> {
   if (a.creates !== undefined || a.removes !== undefined) {
     const probes: Record<string, string> = {};
@@ -92,7 +92,7 @@ export async function checkRun(ctx: ModuleContext, a: RunArgs, shown: string): P
     if (a.creates !== undefined && s.creates?.rc === 0) return { changed: false, reason: `${a.creates} exists` };
     if (a.removes !== undefined && s.removes?.rc !== 0) return { changed: false, reason: `${a.removes} does not exist` };
   }
-  return { changed: true, description: `would run: ${shown}`, verify: false };
+  return { changed: true, description: `run: ${shown}`, kind: 'run' };
 }
 
 const stripEnds = (s: string): string => s.replace(/[\r\n]+$/, '');

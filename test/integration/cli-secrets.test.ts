@@ -20,7 +20,7 @@ const leaky = defineModule<{ token: string; fail: boolean }>({
   async check(ctx, a) {
     ctx.log(`logging ${a.token}`);
     if (a.fail) throw new ModuleError(`refused token ${a.token}`);
-    return { changed: true, description: `would store ${a.token}`, diffs: [{ path: '/etc/token', before: '', after: `${a.token}\n` }], verify: false };
+    return { changed: true, description: `would store ${a.token}`, diffs: [{ path: '/etc/token', before: '', after: `${a.token}\n` }], kind: "run" };
   },
   async apply() {},
 });
@@ -36,7 +36,7 @@ const formsOfIt = defineModule<{ token: string; fail: boolean }>({
     const repr = `'${a.token.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/'/g, "\\'")}'`;
     if (a.fail) throw new ModuleError(`bad settings ${JSON.stringify({ token: a.token })} (from python: {'token': ${repr}})`);
     const after = `${yamlStringify({ token: a.token }, { defaultStringType: 'QUOTE_DOUBLE' })}url: postgresql://app:${encodeURIComponent(a.token)}@db/app\n`;
-    return { changed: true, description: `would run: export TOKEN='${a.token.replace(/'/g, `'\\''`)}'`, diffs: [{ path: '/etc/app.yml', before: '', after }], verify: false };
+    return { changed: true, description: `would run: export TOKEN='${a.token.replace(/'/g, `'\\''`)}'`, diffs: [{ path: '/etc/app.yml', before: '', after }], kind: "run" };
   },
   async apply() {},
 });

@@ -22,7 +22,7 @@ export function recordModule(into: Recorded[]) {
     controllerOnly: true,
     async check(ctx, args) {
       into.push({ host: ctx.host, args });
-      if (args.changed === true) return { changed: true, description: 'recorded', verify: false };
+      if (args.changed === true) return { changed: true, description: 'recorded', kind: "run" };
       return { changed: false, reason: 'recorded' };
     },
     async apply() {},

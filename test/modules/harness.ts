@@ -1,6 +1,7 @@
 // One generic harness for module fixture cases: check against the host's state before,
 // apply, then check again against the state after, which must report no change.
-import type { Change, CheckResult, ModuleContext, ModuleDefinition } from '../../engine/module-api.js';
+import type { CheckResult, ModuleContext, ModuleDefinition } from '../../engine/module-api.js';
+import { runStep } from '../../engine/module/step.js';
 import { validateArgs } from '../../engine/module-args.js';
 import { createModuleContext } from '../../engine/runner/module-context.js';
 import { FakeConnection, type Reply } from '../support/fake-connection.js';
@@ -72,21 +73,22 @@ export interface CaseRun {
 }
 
 /**
- * check, apply, and check again against `after` — except for actions (verify: false), whose
- * effect cannot be read back, as the runner does.
+ * The module step (engine/module/step.ts) with the host as `before` for check and apply and as
+ * `after` for the re-check (a `run` is not re-checked).
  */
 export async function runCase(mod: ModuleDefinition, c: ModuleCase): Promise<CaseRun> {
   const { args, problems } = await validateArgs(mod, c.args);
   if (problems.length) throw new Error(`invalid args: ${problems.map((p) => p.message).join('; ')}`);
   const run: CaseRun = { checkConn: new FakeConnection('h1', c.before), peerConns: [] };
+  run.applyConn = new FakeConnection('h1', c.before);
   try {
-    const first = await mod.check(fakeContext(run.checkConn, c.vars, false, c.peers, run.peerConns), args);
-    run.first = first;
-    if (!first.changed) return run;
-    run.applyConn = new FakeConnection('h1', c.before);
-    await mod.apply(fakeContext(run.applyConn, c.vars, false, c.peers, run.peerConns), args, first as Change);
-    if (!c.after || first.verify === false) return run;
-    run.second = await mod.check(fakeContext(new FakeConnection('h1', c.after), c.vars), args);
+    const step = await runStep(mod, args, fakeContext(run.checkConn, c.vars, false, c.peers, run.peerConns), {
+      apply: fakeContext(run.applyConn, c.vars, false, c.peers, run.peerConns),
+      verify: fakeContext(new FakeConnection('h1', c.after ?? c.before), c.vars),
+      onCheck: (first) => (run.first = first),
+    });
+    if (step.outcome === 'unchanged') run.applyConn = undefined;
+    if (step.outcome === 'changed') run.second = step.verified;
   } catch (e) {
     if (!c.expect.error) throw e;
     run.error = e as Error;

@@ -1,5 +1,5 @@
 // What the fixture harness cannot express for the system modules: refusals and clear errors,
-// actions (verify: false), and apt's bounded wait for the dpkg lock.
+// actions (kind: run), and apt's bounded wait for the dpkg lock.
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { LocalConnection } from '../../engine/connection/local.js';
@@ -87,11 +87,11 @@ describe('system modules: refusals, errors and actions', () => {
       expect(result.changed).to.equal(true);
     });
 
-    it('reloaded is an action (verify: false); reset too', async () => {
+    it('reloaded is an action (kind: run); reset too', async () => {
       for (const state of ['reloaded', 'reset']) {
         const { result } = await check(ufw, { state }, [ufwHost('', '10.213.0.1 51000 10.213.0.10 22', 'Status: active\n', UFW_CONF.replace('ENABLED=no', 'ENABLED=yes'))]);
         expect(result.changed, state).to.equal(true);
-        expect((result as Change).verify, state).to.equal(false);
+        expect((result as Change).kind, state).to.equal('run');
       }
     });
 
@@ -194,7 +194,7 @@ describe('system modules: refusals, errors and actions', () => {
     it('restart is an action; a cluster started outside systemd is moved under its unit', async () => {
       const inUnit = await check(pgCtlcluster, { version: 15, state: 'restarted' }, [host('online', 'systemd\n', 'active\n')]);
       expect((inUnit.result as Change<{ commands: string[] }>).plan!.commands).to.deep.equal(['systemctl restart postgresql@15-main']);
-      expect((inUnit.result as Change).verify).to.equal(false);
+      expect((inUnit.result as Change).kind).to.equal('run');
       const outside = await check(pgCtlcluster, { version: 15, state: 'restarted' }, [host('online', 'systemd\n', 'inactive\n')]);
       expect((outside.result as Change<{ commands: string[] }>).plan!.commands).to.deep.equal(['pg_ctlcluster 15 main stop', 'systemctl start postgresql@15-main']);
     });
@@ -202,7 +202,7 @@ describe('system modules: refusals, errors and actions', () => {
     it('reload of a running cluster is an action; of a stopped one, a start', async () => {
       const running = await check(pgCtlcluster, { version: 15, state: 'reloaded' }, [host('online', 'other\n', '')]);
       expect((running.result as Change<{ commands: string[] }>).plan!.commands).to.deep.equal(['pg_ctlcluster 15 main reload']);
-      expect((running.result as Change).verify).to.equal(false);
+      expect((running.result as Change).kind).to.equal('run');
       const down = await check(pgCtlcluster, { version: 15, state: 'reloaded' }, [host('down', 'other\n', '')]);
       expect((down.result as Change).description).to.equal('start cluster 15/main (was down)');
     });
@@ -216,12 +216,12 @@ describe('system modules: refusals, errors and actions', () => {
   });
 
   describe('service', () => {
-    it('restarted is an action (verify: false)', async () => {
+    it('restarted is an action (kind: run)', async () => {
       const { result } = await check(service, { name: 'pgpool2', state: 'restarted' }, [
         probeReply('@@tsplay@@ active', { init: 'systemd\n', active: 'LoadState=loaded\nActiveState=active\n', enabled: 'enabled\n' }),
       ]);
       expect(result.changed && result.description).to.equal('restart pgpool2');
-      expect((result as Change).verify).to.equal(false);
+      expect((result as Change).kind).to.equal('run');
     });
 
     it('names a missing service, and refuses to disable a static unit', async () => {

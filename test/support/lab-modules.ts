@@ -1,6 +1,7 @@
 // Running modules on lab hosts the way the runner does, for the module e2e suites: one
 // recording SSH connection per host, a task helper (check, apply, re-check), and suite setup.
-import type { ApplyResult, Change, CheckResult, ExecOptions, ExecResult, ModuleDefinition } from '../../engine/module-api.js';
+import type { ApplyResult, CheckResult, ExecOptions, ExecResult, ModuleDefinition } from '../../engine/module-api.js';
+import { runStep } from '../../engine/module/step.js';
 import { validateArgs } from '../../engine/module-args.js';
 import { SshConnection } from '../../engine/connection/ssh.js';
 import { createModuleContext } from '../../engine/runner/module-context.js';
@@ -59,7 +60,7 @@ export interface Run {
   checkTrips: number;
 }
 
-/** One task as the runner runs it: check, and unless in check mode, apply and re-check. */
+/** One task as the runner runs it: the module step. */
 export async function task(h: LabHost, mod: ModuleDefinition, raw: Record<string, unknown>, checkMode = false): Promise<Run> {
   const { args, problems } = await validateArgs(mod, raw);
   if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
@@ -76,12 +77,10 @@ export async function task(h: LabHost, mod: ModuleDefinition, raw: Record<string
     evaluate: () => undefined,
   });
   const before = conn.roundTrips;
-  const check = await mod.check(ctx, args);
-  const checkTrips = conn.roundTrips - before;
-  if (!check.changed || checkMode) return { check, checkTrips };
-  const applied = await mod.apply(ctx, args, check as Change);
-  const verify = check.verify === false ? undefined : await mod.check(ctx, args);
-  return { check, applied, verify, checkTrips };
+  let checkTrips = 0;
+  const step = await runStep(mod, args, ctx, { onCheck: () => (checkTrips = conn.roundTrips - before) });
+  if (step.outcome !== 'changed') return { check: step.check, checkTrips };
+  return { check: step.check, applied: step.applied, verify: step.verified, checkTrips };
 }
 
 export const said = (r: CheckResult) => (r.changed ? r.description : r.reason);

@@ -12,7 +12,7 @@ const cases: CaseFile = {
       name: 'free form: an action, run as the quoted words',
       args: { cmd: 'pg_lsclusters' },
       before: [{ match: /^pg_lsclusters$/, stdout: LSCLUSTERS }],
-      expect: { changed: true, message: /^would run: pg_lsclusters$/, applies: [/^pg_lsclusters$/], checkRoundTrips: 0 },
+      expect: { changed: true, message: /^run: pg_lsclusters$/, applies: [/^pg_lsclusters$/], checkRoundTrips: 0 },
     },
     {
       name: 'quotes are honoured, $ * | ; are passed literally',
@@ -24,7 +24,7 @@ const cases: CaseFile = {
       name: 'argv and chdir',
       args: { argv: ['pg_ctlcluster', '15', 'main', 'start'], chdir: '/var/lib/postgresql' },
       before: [{ match: 'pg_ctlcluster', stdout: '' }],
-      expect: { changed: true, message: /would run: pg_ctlcluster 15 main start/, applies: [/^cd -- \/var\/lib\/postgresql && pg_ctlcluster 15 main start$/] },
+      expect: { changed: true, message: /run: pg_ctlcluster 15 main start/, applies: [/^cd -- \/var\/lib\/postgresql && pg_ctlcluster 15 main start$/] },
     },
     {
       name: "creates: the manual's ssh-keygen is skipped when the key exists",

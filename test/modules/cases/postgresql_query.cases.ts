@@ -19,7 +19,7 @@ const cases: CaseFile = {
       args: { query: CREATE, check_query: EXISTS },
       before: [{ match: 'psql', stdout: psqlRows(['?column?'], [['f']]) }],
       after: [{ match: 'psql', stdout: psqlRows(['?column?'], [['t']]) }],
-      expect: { changed: true, message: /^would run: CREATE TABLE VPN_proto .* \(check_query is false\)$/, applies: [/sudo -H -n -u postgres -- \/bin\/sh -c 'LC_ALL=C PGAPPNAME=tsplay psql -X -q -v ON_ERROR_STOP=1 -d postgres -p 5432'/] },
+      expect: { changed: true, message: /^run: CREATE TABLE VPN_proto .* \(check_query is false\)$/, applies: [/sudo -H -n -u postgres -- \/bin\/sh -c 'LC_ALL=C PGAPPNAME=tsplay psql -X -q -v ON_ERROR_STOP=1 -d postgres -p 5432'/] },
     },
     {
       name: 'the table exists: no change',
@@ -58,7 +58,7 @@ const cases: CaseFile = {
         { match: 'read-only trial', code: 3, stderr: 'ERROR:  25006: cannot execute DELETE in a read-only transaction\nLOCATION:  PreventCommandIfReadOnly, utility.c:414\n' },
         { match: 'psql', stdout: psqlTags('DELETE 2') },
       ],
-      expect: { changed: true, message: /^would run: DELETE FROM vpn_proto WHERE id > 3 \(it writes\)$/, applies: [/PGAPPNAME=tsplay psql/] },
+      expect: { changed: true, message: /^run: DELETE FROM vpn_proto WHERE id > 3 \(it writes\)$/, applies: [/PGAPPNAME=tsplay psql/] },
     },
     {
       name: 'a trial failing for another reason (e.g. a table an earlier task makes) says why; apply runs the query',
@@ -71,7 +71,7 @@ const cases: CaseFile = {
         },
         { match: 'psql', stdout: psqlTags('INSERT 0 1') },
       ],
-      expect: { changed: true, message: /would run: .* \(a read-only trial failed: ERROR: {2}relation "new_table" does not exist \(SQLSTATE 42P01\)\)/ },
+      expect: { changed: true, message: /run: .* \(a read-only trial failed: ERROR: {2}relation "new_table" does not exist \(SQLSTATE 42P01\)\)/ },
     },
     {
       name: 'psql cannot connect: the check fails instead of guessing',

@@ -10,7 +10,7 @@ const cases: CaseFile = {
       name: "the manual's process check through a pipe",
       args: { cmd: "ps -ef | grep '[w]al sender'" },
       before: [{ match: 'ps -ef', stdout: 'postgres   812   770  0 04:41 ?        00:00:00 postgres: 15/main: walsender postgres 10.213.0.11(40112) streaming 0/3000148\n' }],
-      expect: { changed: true, message: /^would run: ps -ef \| grep '\[w\]al sender'$/, applies: [/^\/bin\/sh -c 'ps -ef \| grep '\\''\[w\]al sender'\\'''$/], checkRoundTrips: 0 },
+      expect: { changed: true, message: /^run: ps -ef \| grep '\[w\]al sender'$/, applies: [/^\/bin\/sh -c 'ps -ef \| grep '\\''\[w\]al sender'\\'''$/], checkRoundTrips: 0 },
     },
     {
       name: 'executable and chdir',

@@ -122,7 +122,7 @@ describe('file (local runs)', () => {
   it('touch creates a file and always reports a change that is not re-checked', async () => {
     const f = join(dir, 'recovery.signal');
     const r = await runLocal(file, { path: f, state: 'touch', mode: '0600' });
-    expect((r.first as Change).verify).to.equal(false);
+    expect((r.first as Change).kind).to.equal('run');
     expect(modeOf(f)).to.equal(0o600);
     const again = await runLocal(file, { path: f, state: 'touch' }, { checkMode: true });
     expect((again.first as Change).description).to.equal(`touch ${f}`);

@@ -25,6 +25,22 @@ describe('file_line (local runs)', () => {
     expect(readFileSync(f, 'utf8')).to.equal("listen_addresses = '*'\nport = 5432\n");
   });
 
+  it("backrefs whose regexp matches the line it writes: refused, saying why and how to anchor it (the manual's case)", async () => {
+    const f = join(dir, 'postgresql.conf');
+    writeFileSync(f, "listen_addresses = 'localhost'\n");
+    const args = { path: f, regexp: "^listen_addresses = '(.*)'$", line: "listen_addresses = '\\1, 10.0.0.6'", backrefs: true };
+    let err: Error | undefined;
+    await runLocal(fileLine, args).catch((e: Error) => (err = e));
+    expect(err?.name).to.equal('NotConvergedError');
+    expect(err?.message).to.include("the regexp '^listen_addresses = '(.*)'$' still matches the line it wrote");
+    expect(err?.message).to.include('Anchor the regexp so that the line it writes no longer matches');
+    // Anchored as the message says, it converges.
+    writeFileSync(f, "listen_addresses = 'localhost'\n");
+    const ok = await runLocal(fileLine, { ...args, regexp: "^listen_addresses = '((?!.*10\\.0\\.0\\.6).*)'$" });
+    expect(ok.second?.changed).to.equal(false);
+    expect(readFileSync(f, 'utf8')).to.equal("listen_addresses = 'localhost, 10.0.0.6'\n");
+  });
+
   it('gives the diff of the content, before and after', async () => {
     const f = join(dir, 'a.conf');
     writeFileSync(f, 'a\n');

@@ -1,6 +1,7 @@
 // Runs a module for real on this machine through LocalConnection, the way the runner does:
-// validate the arguments, check, apply when there is a change (not in check mode), check again.
-import type { ApplyResult, Change, CheckResult, ModuleContext, ModuleDefinition } from '../../../engine/module-api.js';
+// validate the arguments, then the module step (engine/module/step.ts).
+import type { ApplyResult, CheckResult, ModuleContext, ModuleDefinition } from '../../../engine/module-api.js';
+import { runStep } from '../../../engine/module/step.js';
 import { validateArgs } from '../../../engine/module-args.js';
 import { LocalConnection } from '../../../engine/connection/local.js';
 import { createModuleContext } from '../../../engine/runner/module-context.js';
@@ -8,7 +9,7 @@ import { createModuleContext } from '../../../engine/runner/module-context.js';
 export interface LocalRun {
   first: CheckResult;
   applied?: ApplyResult | void;
-  /** The check after apply (undefined in check mode or when nothing changed). */
+  /** The check after apply (undefined in check mode, when nothing changed, or for a `run`). */
   second?: CheckResult;
   /** Round trips of the first check. */
   checkRoundTrips: number;
@@ -39,11 +40,8 @@ export async function runLocal(mod: ModuleDefinition, rawArgs: Record<string, un
   const { args, problems } = await validateArgs(mod, rawArgs);
   if (problems.length) throw new Error(`invalid args: ${problems.map((p) => p.message).join('; ')}`);
   const conn = new LocalConnection('local');
-  const ctx = localContext(conn, o);
-  const first = await mod.check(ctx, args);
-  const checkRoundTrips = conn.roundTrips;
-  if (!first.changed || o.checkMode) return { first, checkRoundTrips };
-  const applied = await mod.apply(ctx, args, first as Change);
-  const second = await mod.check(ctx, args);
-  return { first, applied, second, checkRoundTrips };
+  let checkRoundTrips = 0;
+  const step = await runStep(mod, args, localContext(conn, o), { onCheck: () => (checkRoundTrips = conn.roundTrips) });
+  if (step.outcome !== 'changed') return { first: step.check, checkRoundTrips };
+  return { first: step.check, applied: step.applied, second: step.verified, checkRoundTrips };
 }

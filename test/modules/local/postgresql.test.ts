@@ -74,8 +74,8 @@ INSERT INTO VPN_proto VALUES (3, 'IPSec', 2, 2, 6, '2021-09-28 10:15:21');`,
     it('a write without check_query is an action; RETURNING rows come back', async () => {
       const run = await q({ query: "INSERT INTO vpn_proto (id, name) VALUES (4, 'WireGuard') RETURNING id, name" });
       expect(run.first.changed).to.equal(true);
-      expect(run.first.changed && run.first.verify).to.equal(false);
-      expect(run.first.changed && run.first.description).to.match(/would run: INSERT .*\(it writes\)/);
+      expect(run.first.changed && run.first.kind).to.equal('run');
+      expect(run.first.changed && run.first.description).to.match(/run: INSERT .*\(it writes\)/);
       expect(run.result).to.deep.include({ statusmessage: 'INSERT 0 1', rowcount: 1, rows: [{ id: '4', name: 'WireGuard' }] });
     });
 
@@ -146,7 +146,7 @@ INSERT INTO VPN_proto VALUES (3, 'IPSec', 2, 2, 6, '2021-09-28 10:15:21');`,
       const base = { host: '127.0.0.1', port: pg.port, user: 'app', password: 'another' };
       await q({ query: 'GRANT ALL ON SCHEMA public TO app', autocommit: true });
       const write = await runRecorded(pgClient, { ...base, queries: ['CREATE TABLE client_t (id int, at timestamp)', "INSERT INTO client_t VALUES (1, '2021-06-14 00:01:03')"] });
-      expect(write.first.changed && write.first.verify).to.equal(false);
+      expect(write.first.changed && write.first.kind).to.equal('run');
       expect(write.result).to.deep.include({ rows: [] });
       expect((write.result!.results as { statusmessage: string }[]).map((r) => r.statusmessage)).to.deep.equal(['CREATE', 'INSERT 0 1']);
       const read = await runRecorded(pgClient, { ...base, queries: ['SELECT id, at FROM client_t'], expect: [[{ id: 1, at: '2021-06-14 00:01:03' }]] });

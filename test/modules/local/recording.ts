@@ -1,6 +1,7 @@
 // Local real runs that also record every command sent (and its stdin), so that tests can prove
 // what never reaches argv.
-import type { Change, CheckResult, ExecOptions, ExecResult, ModuleDefinition } from '../../../engine/module-api.js';
+import type { CheckResult, ExecOptions, ExecResult, ModuleDefinition } from '../../../engine/module-api.js';
+import { runStep } from '../../../engine/module/step.js';
 import { validateArgs } from '../../../engine/module-args.js';
 import { LocalConnection } from '../../../engine/connection/local.js';
 import { localContext, type LocalOptions } from './local-run.js';
@@ -21,16 +22,14 @@ export interface RecordedRun {
   checkRoundTrips: number;
 }
 
-/** validate → check → apply (when changed) → check again, on this machine. */
+/** validate, then the module step, on this machine. */
 export async function runRecorded(mod: ModuleDefinition, rawArgs: Record<string, unknown>, o: LocalOptions = {}): Promise<RecordedRun> {
   const { args, problems } = await validateArgs(mod, rawArgs);
   if (problems.length) throw new Error(`invalid args: ${problems.map((p) => p.message).join('; ')}`);
   const conn = new RecordingLocal('local');
-  const ctx = localContext(conn, o);
-  const first = await mod.check(ctx, args);
-  const checkRoundTrips = conn.roundTrips;
-  if (!first.changed || o.checkMode) return { first, conn, checkRoundTrips, result: first.changed ? undefined : first.result };
-  const applied = await mod.apply(ctx, args, first as Change);
-  const second = first.verify === false ? undefined : await mod.check(ctx, args);
-  return { first, result: applied?.result, second, conn, checkRoundTrips };
+  let checkRoundTrips = 0;
+  const step = await runStep(mod, args, localContext(conn, o), { onCheck: () => (checkRoundTrips = conn.roundTrips) });
+  if (step.outcome === 'unchanged') return { first: step.check, conn, checkRoundTrips, result: step.check.result };
+  if (step.outcome === 'predicted') return { first: step.check, conn, checkRoundTrips };
+  return { first: step.check, result: step.applied.result, second: step.verified, conn, checkRoundTrips };
 }
