@@ -1,5 +1,7 @@
-// Reading a secret (the become password) without echoing it.
+// Reading a secret (the become password) without echoing it; vars_prompt's questions.
+import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { ReadStream, WriteStream } from 'node:tty';
 
 export async function promptSecret(question: string): Promise<string> {
   const input = process.stdin;
@@ -33,4 +35,53 @@ export async function promptSecret(question: string): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+/**
+ * vars_prompt's questions, asked on the controlling terminal (/dev/tty, so piped stdin and
+ * stdout stay the playbook's); undefined when there is no terminal: the run is non-interactive.
+ */
+export function terminalPrompt(): ((question: string, secret: boolean) => Promise<string>) | undefined {
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    return undefined;
+  }
+  closeSync(fd);
+  return async (question, secret) => {
+    const fd = openSync('/dev/tty', 'r+');
+    const input = new ReadStream(fd);
+    const output = new WriteStream(fd);
+    try {
+      output.write(question);
+      if (!secret) {
+        const rl = createInterface({ input, terminal: false });
+        for await (const line of rl) {
+          rl.close();
+          return line;
+        }
+        return '';
+      }
+      input.setRawMode(true);
+      return await new Promise<string>((resolve) => {
+        let value = '';
+        input.on('data', (b: Buffer) => {
+          for (const ch of b.toString('utf8')) {
+            if (ch === '\r' || ch === '\n') {
+              input.setRawMode(false);
+              output.write('\n');
+              return resolve(value);
+            }
+            if (ch === '\u0003') process.exit(130);
+            if (ch === '\u007f') value = value.slice(0, -1);
+            else value += ch;
+          }
+        });
+      });
+    } finally {
+      input.destroy();
+      output.destroy();
+    }
+  };
 }

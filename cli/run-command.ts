@@ -16,7 +16,7 @@ import type { RunOptions } from '../engine/runner/run-state.js';
 import { runPlaybook, type RunSummary } from '../engine/runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
-import { promptSecret } from './prompt.js';
+import { promptSecret, terminalPrompt } from './prompt.js';
 import { vaultKeyringFor, type VaultFlags } from './vault-flags.js';
 
 export interface RunFlags extends VaultFlags {
@@ -51,6 +51,8 @@ export interface RunHooks {
   write?: (text: string) => void;
   wrapConnection?: (c: Connection) => Connection;
   onSummary?: (s: RunSummary) => void;
+  /** vars_prompt's terminal (tests answer here); else /dev/tty when there is one. */
+  prompt?: RunOptions['prompt'];
 }
 
 export async function runCommand(registry: Registry, playbookPath: string, given: RunFlags, hooks: RunHooks = {}): Promise<number> {
@@ -114,6 +116,7 @@ export async function runCommand(registry: Registry, playbookPath: string, given
       },
       secrets,
       verbosity: flags.verbose,
+      prompt: hooks.prompt ?? (hooks.write ? undefined : terminalPrompt()),
       log: flags.verbose > 0 ? (m) => write(`  ${redact(m, secrets.values)}\n`) : undefined,
     });
   } finally {
@@ -122,7 +125,7 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   }
   hooks.onSummary?.(summary);
   if (summary.interrupted) return exitCodeForSignal(summary.interrupted);
-  return summary.unreachable ? ExitCode.unreachable : summary.failed ? ExitCode.hostFailed : ExitCode.ok;
+  return summary.unreachable ? ExitCode.unreachable : summary.failed || summary.broken ? ExitCode.hostFailed : ExitCode.ok;
 }
 
 /** As ansible-playbook: a --limit that leaves no inventory host is an error, before any play. */

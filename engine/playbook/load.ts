@@ -13,17 +13,28 @@ import type { ModuleRegistry } from '../module-registry.js';
 import { type Loc, loadYamlFile, locOf, problemAt } from '../yaml-source.js';
 import type { BlockTask, Inherited, ModuleTask, Play, Playbook, Task } from './model.js';
 import { PlayRoles, ROLE_ARGS, type RoleLoaderHost, roleEntry } from './roles.js';
+import { sequenceItems } from './with-loops.js';
+
+const LOOP_CONTROL = ['loop_var', 'label', 'index_var', 'pause', 'extended', 'extended_allitems'];
 
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'pre_tasks', 'tasks',
   'post_tasks', 'handlers', 'tags', 'check_mode', 'any_errors_fatal', 'serial', 'strategy', 'environment', 'roles',
+  'max_fail_percentage', 'order', 'vars_prompt', 'throttle',
 ]);
 
 const TASK_KEYS = new Set([
   'name', 'when', 'loop', 'with_items', 'loop_control', 'register', 'changed_when', 'failed_when', 'ignore_errors',
   'notify', 'tags', 'delegate_to', 'run_once', 'become', 'become_user', 'check_mode', 'no_log', 'vars', 'args',
-  'listen', 'until', 'retries', 'delay', 'block', 'rescue', 'always', 'environment',
+  'listen', 'until', 'retries', 'delay', 'block', 'rescue', 'always', 'environment', 'throttle', 'any_errors_fatal',
 ]);
+
+/** The with_X loops tsplay knows (Ansible's lookups of the same names); any other is refused at load. */
+const WITH_LOOPS = ['items', 'list', 'dict', 'subelements', 'nested', 'sequence', 'fileglob', 'together', 'indexed_items'];
+
+const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
+
+const VARS_PROMPT_KEYS = ['name', 'prompt', 'private', 'default', 'confirm', 'encrypt', 'salt_size', 'salt', 'unsafe'];
 
 const EXPRESSION_HINT = 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"';
 
@@ -31,10 +42,7 @@ const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_f
 
 /** Ansible keywords that tsplay does not implement: refused, never silently ignored. */
 const UNSUPPORTED: Record<string, string> = {
-  any_errors_fatal: 'any_errors_fatal is not supported: a failed host stops, the others go on',
-  serial: 'serial is not supported: a play runs on all its hosts (use --limit to run on fewer)',
   strategy: "only the linear strategy exists: 'strategy' can only be linear",
-  environment: "environment is not supported: set variables in the command (shell: 'PGDATA=/x pg_ctl …')",
 };
 
 type Obj = Record<string, unknown>;
@@ -169,6 +177,9 @@ class Loader implements RoleLoaderHost {
       become: this.bool(entry, 'become'),
       becomeUser: this.str(entry, 'become_user'),
       checkMode: this.bool(entry, 'check_mode'),
+      anyErrorsFatal: this.bool(entry, 'any_errors_fatal'),
+      throttle: this.throttle(entry),
+      environment: this.environment(entry, []),
     };
     const section = (key: string): Task[] => {
       const v = entry[key];
@@ -204,11 +215,110 @@ class Loader implements RoleLoaderHost {
       becomeUser: base.becomeUser,
       checkMode: base.checkMode,
       tags,
+      serial: this.serial(entry),
+      maxFailPercentage: this.percentage(entry),
+      anyErrorsFatal: base.anyErrorsFatal,
+      order: this.order(entry),
+      varsPrompt: this.varsPrompt(entry),
       preTasks,
       tasks,
       postTasks,
       handlers,
     };
+  }
+
+  /** serial: a number, 'N%', or a list of them (the last one repeats); templates are rendered at run time. */
+  private serial(entry: Obj): (number | string)[] {
+    const v = entry.serial;
+    if (v === undefined || v === null) return [];
+    const list = Array.isArray(v) ? v : [v];
+    const out: (number | string)[] = [];
+    list.forEach((x, i) => {
+      const at = Array.isArray(v) ? locOf(v, i) : locOf(entry, 'serial', 'value');
+      if (typeof x === 'number' && Number.isInteger(x) && x >= 0) out.push(x);
+      else if (typeof x === 'string' && (/^\s*\d+\s*%?\s*$/.test(x) || hasTemplate(x))) out.push(x.trim());
+      else this.problem(at, `'serial' must be a number of hosts, a percentage ('30%') or a list of them, not ${JSON.stringify(x)}`);
+    });
+    return out;
+  }
+
+  private percentage(entry: Obj): number | undefined {
+    const v = entry.max_fail_percentage;
+    if (v === undefined || v === null) return undefined;
+    const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(v) ? Number.parseFloat(v) : v;
+    if (typeof n === 'number' && n >= 0 && n <= 100) return n;
+    this.problem(locOf(entry, 'max_fail_percentage', 'value'), "'max_fail_percentage' must be a number from 0 to 100");
+    return undefined;
+  }
+
+  private order(entry: Obj): Play['order'] {
+    const v = entry.order;
+    if (v === undefined || v === null) return 'inventory';
+    if (typeof v === 'string' && ORDERS.includes(v)) return v as Play['order'];
+    this.problem(locOf(entry, 'order', 'value'), `'order' must be one of ${ORDERS.join(', ')}`);
+    return 'inventory';
+  }
+
+  private throttle(t: Obj): number | undefined {
+    const v = t.throttle;
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v || undefined;
+    this.problem(locOf(t, 'throttle', 'value'), "'throttle' must be a whole number of hosts (0: no limit)");
+    return undefined;
+  }
+
+  /** environment: a mapping of variable names to values, or a template giving one; kept as a layer. */
+  private environment(t: Obj, outer: unknown[]): unknown[] {
+    const v = t.environment;
+    if (v === undefined || v === null) return outer;
+    const at = locOf(t, 'environment', 'value');
+    const layers = Array.isArray(v) ? v : [v];
+    for (const [i, layer] of layers.entries()) {
+      const where = Array.isArray(v) ? locOf(v, i) ?? at : at;
+      if (typeof layer === 'string' && hasTemplate(layer)) {
+        this.checkTemplates(t, 'environment', layer, "'environment'");
+        continue;
+      }
+      if (!isObj(layer)) {
+        this.problem(where, "'environment' must be a mapping of variable names to values");
+        return outer;
+      }
+      for (const [k, val] of Object.entries(layer)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) this.problem(locOf(layer, k) ?? where, `environment: '${k}' is not a valid variable name`);
+        if (val !== null && typeof val === 'object') this.problem(locOf(layer, k, 'value') ?? where, `environment: the value of '${k}' must be a string, a number or a boolean`);
+        else this.checkTemplates(layer, k, val, `environment '${k}'`);
+      }
+    }
+    return [...outer, ...layers];
+  }
+
+  private varsPrompt(entry: Obj): Play['varsPrompt'] {
+    const v = entry.vars_prompt;
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.problem(locOf(entry, 'vars_prompt', 'value'), "'vars_prompt' must be a list of {name, prompt, …}");
+      return [];
+    }
+    const out: Play['varsPrompt'] = [];
+    v.forEach((p, i) => {
+      const at = locOf(v, i) ?? locOf(entry, 'vars_prompt')!;
+      if (!isObj(p)) return this.problem(at, "each vars_prompt entry must be a mapping with 'name' and 'prompt'");
+      for (const k of Object.keys(p)) if (!VARS_PROMPT_KEYS.includes(k)) this.problem(locOf(p, k), `unknown vars_prompt key '${k}'`, `allowed: ${VARS_PROMPT_KEYS.join(', ')}`);
+      const name = p.name;
+      if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return this.problem(locOf(p, 'name', 'value') ?? at, "vars_prompt needs 'name': a variable name");
+      const encrypt = this.str(p, 'encrypt');
+      if (encrypt !== undefined && !['sha512_crypt', 'sha256_crypt'].includes(encrypt)) this.problem(locOf(p, 'encrypt', 'value'), `vars_prompt: encrypt '${encrypt}' is not supported`, 'supported: sha512_crypt, sha256_crypt');
+      out.push({
+        name,
+        prompt: this.str(p, 'prompt') ?? name,
+        private: this.bool(p, 'private') ?? true,
+        default: p.default === undefined || p.default === null ? undefined : String(p.default),
+        confirm: this.bool(p, 'confirm') ?? false,
+        encrypt,
+        loc: at,
+      });
+    });
+    return out;
   }
 
   /** The play's `roles:` list, expanded into tasks. */
@@ -235,8 +345,9 @@ class Loader implements RoleLoaderHost {
       return [];
     }
     for (const k of Object.keys(a)) if (!ROLE_ARGS.includes(k)) this.problem(locOf(a, k), `unknown argument '${k}' for ${action}`, `allowed: ${ROLE_ARGS.join(', ')}`);
-    if ('loop' in t || 'with_items' in t) {
-      this.problem(locOf(t, 'loop' in t ? 'loop' : 'with_items'), `loops over ${action} are not supported`, 'put the loop on the tasks inside the role');
+    const lk = Object.keys(t).find((k) => k === 'loop' || k.startsWith('with_'));
+    if (lk) {
+      this.problem(locOf(t, lk), `loops over ${action} are not supported`, 'put the loop on the tasks inside the role');
       return [];
     }
     const e = roleEntry({ role: a.name, tasks_from: a.tasks_from, vars_from: a.vars_from, defaults_from: a.defaults_from, handlers_from: a.handlers_from }, locOf(t, action, 'value') ?? loc, this, false);
@@ -262,7 +373,6 @@ class Loader implements RoleLoaderHost {
   }
 
   private inherit(t: Obj, inh: Inherited): Inherited {
-    if (t.environment !== undefined) this.problem(locOf(t, 'environment'), UNSUPPORTED.environment!);
     const when = t.when === undefined ? inh.when : [...inh.when, t.when];
     const vars = t.vars === undefined ? inh.vars : isObj(t.vars) ? [...inh.vars, t.vars] : (this.problem(locOf(t, 'vars', 'value'), "'vars' must be a mapping"), inh.vars);
     return {
@@ -278,6 +388,9 @@ class Loader implements RoleLoaderHost {
       noLog: this.bool(t, 'no_log') ?? inh.noLog,
       ignoreErrors: this.bool(t, 'ignore_errors') ?? inh.ignoreErrors,
       runOnce: this.bool(t, 'run_once') ?? inh.runOnce,
+      anyErrorsFatal: this.bool(t, 'any_errors_fatal') ?? inh.anyErrorsFatal,
+      throttle: this.throttle(t) ?? inh.throttle,
+      environment: this.environment(t, inh.environment),
     };
   }
 
@@ -288,7 +401,7 @@ class Loader implements RoleLoaderHost {
     const me = this.inherit(t, inh);
     if ('block' in t) {
       for (const k of Object.keys(t)) {
-        if (!TASK_KEYS.has(k) || ['loop', 'with_items', 'register', 'args', 'notify'].includes(k)) {
+        if (!TASK_KEYS.has(k) || ['loop', 'with_items', 'register', 'args', 'notify'].includes(k) || k.startsWith('with_')) {
           this.problem(locOf(t, k), `'${k}' is not allowed on a block`);
         }
       }
@@ -303,7 +416,7 @@ class Loader implements RoleLoaderHost {
       return [block];
     }
     for (const k of ['rescue', 'always']) if (k in t) this.problem(locOf(t, k), `'${k}' needs a 'block' beside it`);
-    const actions = Object.keys(t).filter((k) => !TASK_KEYS.has(k));
+    const actions = Object.keys(t).filter((k) => !TASK_KEYS.has(k) && !k.startsWith('with_'));
     if (actions.length === 0) {
       this.problem(loc, `task${name ? ` '${name}'` : ''} has no module`, `modules: ${this.registry.names().join(', ')}`);
       return [];
@@ -348,12 +461,14 @@ class Loader implements RoleLoaderHost {
       return [];
     }
     const args = this.args(t, action, mod);
-    const loopKey = 'loop' in t ? 'loop' : 'with_items' in t ? 'with_items' : undefined;
+    const loopKey = this.loopKey(t);
     if (loopKey) this.checkTemplates(t, loopKey, t[loopKey], `'${loopKey}'`);
+    if (loopKey?.startsWith('with_')) this.checkWith(t, loopKey);
     const lc = t.loop_control;
     if (lc !== undefined && !isObj(lc)) this.problem(locOf(t, 'loop_control', 'value'), "'loop_control' must be a mapping");
     const lco = isObj(lc) ? lc : {};
-    for (const k of Object.keys(lco)) if (!['loop_var', 'label', 'index_var', 'pause'].includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, 'allowed: loop_var, label, index_var, pause');
+    for (const k of Object.keys(lco)) if (!LOOP_CONTROL.includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, `allowed: ${LOOP_CONTROL.join(', ')}`);
+    if (lco.extended !== undefined) this.bool(lco, 'extended');
     const notify = this.tags(t, 'notify');
     const task: ModuleTask = {
       kind: 'module',
@@ -364,6 +479,8 @@ class Loader implements RoleLoaderHost {
       module: mod,
       args,
       loop: loopKey ? t[loopKey] : undefined,
+      loopWith: loopKey?.startsWith('with_') ? loopKey.slice(5) : undefined,
+      loopExtended: lco.extended === true,
       loopVar: typeof lco.loop_var === 'string' ? lco.loop_var : 'item',
       loopLabel: typeof lco.label === 'string' ? lco.label : undefined,
       loopIndexVar: typeof lco.index_var === 'string' ? lco.index_var : undefined,
@@ -380,6 +497,36 @@ class Loader implements RoleLoaderHost {
     if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) this.problem(locOf(t, 'register', 'value'), `register name '${task.register}' is not a valid variable name`);
     for (const cond of ['when', 'changed_when', 'failed_when', 'until'] as const) this.checkExpression(t, cond);
     return [task];
+  }
+
+  /** The task's loop keyword (`loop` or one with_X); several, or an unknown with_X, are reported. */
+  private loopKey(t: Obj): string | undefined {
+    const keys = Object.keys(t).filter((k) => k === 'loop' || k.startsWith('with_'));
+    for (const k of keys) {
+      if (k !== 'loop' && !WITH_LOOPS.includes(k.slice(5))) {
+        this.problem(locOf(t, k), `'${k}' is not supported`, `write it as loop: "{{ lookup('${k.slice(5)}', …, wantlist=True) }}" or use one of: ${WITH_LOOPS.map((w) => `with_${w}`).join(', ')}`);
+        return undefined;
+      }
+    }
+    if (keys.length > 1) this.problem(locOf(t, keys[1]!), `a task has one loop: ${keys.join(' and ')} given`);
+    return keys[0];
+  }
+
+  /** with_sequence and with_subelements written without templates are checked now. */
+  private checkWith(t: Obj, key: string): void {
+    const v = t[key];
+    const at = locOf(t, key, 'value');
+    if (key === 'with_sequence' && typeof v === 'string' && !hasTemplate(v)) {
+      try {
+        sequenceItems(v);
+      } catch (e) {
+        this.problem(at, `with_sequence: ${(e as Error).message}`);
+      }
+    }
+    if (key === 'with_subelements' && (!Array.isArray(v) || v.length < 2 || v.length > 3 || typeof v[1] !== 'string')) {
+      this.problem(at, 'with_subelements needs [LIST, "SUBKEY"] or [LIST, "SUBKEY", {skip_missing: true}]');
+    }
+    if (key === 'with_dict' && v !== null && typeof v !== 'string' && !isObj(v)) this.problem(at, 'with_dict needs a mapping (or a template giving one)');
   }
 
   /** Bare expressions are compiled now, so a syntax error is reported before the run. */
@@ -432,8 +579,9 @@ class Loader implements RoleLoaderHost {
       this.problem(locOf(t, action, 'value'), `${action} needs a file name`);
       return [];
     }
-    if ('loop' in t || 'with_items' in t) {
-      this.problem(locOf(t, 'loop' in t ? 'loop' : 'with_items'), `loops over ${action} are not supported`, 'put the loop on the tasks inside the file');
+    const lk = Object.keys(t).find((k) => k === 'loop' || k.startsWith('with_'));
+    if (lk) {
+      this.problem(locOf(t, lk), `loops over ${action} are not supported`, 'put the loop on the tasks inside the file');
       return [];
     }
     if (hasTemplate(path)) {

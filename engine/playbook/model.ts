@@ -22,6 +22,12 @@ export interface Inherited {
   noLog?: boolean;
   ignoreErrors?: boolean;
   runOnce?: boolean;
+  /** any_errors_fatal from the task, its blocks or the play. */
+  anyErrorsFatal?: boolean;
+  /** throttle: at most this many hosts run the task at once. */
+  throttle?: number;
+  /** environment layers (play, blocks, task), outermost first; merged and templated per host. */
+  environment: unknown[];
 }
 
 interface TaskBase extends Inherited {
@@ -37,6 +43,10 @@ export interface ModuleTask extends TaskBase {
   /** Raw arguments, still with `{{ }}` templates. */
   args: Record<string, unknown>;
   loop?: unknown;
+  /** The with_X lookup that turns the rendered `loop` term into items ('items', 'dict', …); absent for `loop:`. */
+  loopWith?: string;
+  /** loop_control.extended: ansible_loop with allitems, previtem, nextitem. */
+  loopExtended?: boolean;
   loopVar: string;
   loopLabel?: string;
   /** loop_control.index_var: the variable holding the item's index (from 0). */
@@ -91,10 +101,30 @@ export interface Play {
   becomeUser?: string;
   checkMode?: boolean;
   tags: string[];
+  /** serial: batch sizes (numbers or 'N%'), the last repeated; empty: one batch. */
+  serial: (number | string)[];
+  maxFailPercentage?: number;
+  anyErrorsFatal?: boolean;
+  order: HostOrder;
+  varsPrompt: VarsPrompt[];
   preTasks: Task[];
   tasks: Task[];
   postTasks: Task[];
   handlers: ModuleTask[];
+}
+
+export type HostOrder = 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
+
+/** One vars_prompt entry. */
+export interface VarsPrompt {
+  name: string;
+  prompt: string;
+  private: boolean;
+  default?: string;
+  confirm: boolean;
+  /** passlib-style scheme for encrypt (only sha512_crypt/sha256_crypt, done by the system's crypt). */
+  encrypt?: string;
+  loc: Loc;
 }
 
 export interface Playbook {

@@ -5,6 +5,7 @@ import { redact } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, ModuleContext, WriteFileOptions } from '../module-api.js';
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
 import { atomicWriteScript } from './atomic-write.js';
+import { quote } from '../shell.js';
 
 /** What `run` keeps of a probe's output before it gives up (a remote file read whole, say). */
 const PROBE_OUTPUT_LIMIT = 256 * 1024 * 1024;
@@ -18,13 +19,20 @@ export interface ContextSettings {
   /** Set when the task runs with become. */
   become?: BecomeSettings;
   secrets: string[];
+  /** The task's `environment`: exported for every command the module runs (inside become). */
+  env?: Record<string, string>;
   connectionTo(host: string): Promise<Connection>;
   log(message: string): void;
   evaluate(expression: string): unknown;
 }
 
 export function createModuleContext(s: ContextSettings): ModuleContext {
-  const exec = async (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
+  const envPrefix = Object.entries(s.env ?? {})
+    .map(([k, v]) => `export ${k}=${quote(v)}; `)
+    .join('');
+  const exec = async (given: string, opts: ExecOptions = {}): Promise<ExecResult> => {
+    // Values travel in the script, quoted for the shell, never in argv or a log line unredacted.
+    const command = envPrefix + given;
     const become = opts.become === false ? undefined : opts.becomeUser ? { user: opts.becomeUser, password: s.become?.password } : s.become;
     if (!become) return s.conn.exec(command, opts);
     const w = wrapBecome(command, become);

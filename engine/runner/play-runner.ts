@@ -9,6 +9,7 @@ import type { BlockTask, IncludeTask, MetaTask, ModuleTask, Play, Playbook, Task
 import { tagsSelect } from '../playbook/tags.js';
 import { loadYamlStrict } from '../yaml-source.js';
 import { gatherFacts } from './facts.js';
+import { cryptPassword } from './crypt.js';
 import { LayeredVars } from './host-vars.js';
 import { RunState, type RunOptions, type StopSignal } from './run-state.js';
 import type { HostStats } from '../outcome.js';
@@ -19,6 +20,8 @@ export interface RunSummary {
   stats: Map<string, HostStats>;
   failed: boolean;
   unreachable: boolean;
+  /** any_errors_fatal, max_fail_percentage or a batch that failed whole stopped the run. */
+  broken?: boolean;
   /** Remote commands per host (round trips). */
   roundTrips: Record<string, number>;
   /** The signal that stopped the run early. */
@@ -48,6 +51,12 @@ export const MAX_INCLUDE_DEPTH = 100;
 class PlayRunner {
   private notified = new Map<string, Set<string>>();
   private includeDepth = 0;
+  /** any_errors_fatal or max_fail_percentage struck: nothing more runs in this play or after it. */
+  broken = false;
+  /** Hosts inside the block part of blocks that have a rescue: their failures are not final yet. */
+  private rescuable: Set<string>[] = [];
+  /** The hosts of this batch (all the play's hosts without serial). */
+  private batch: string[] = [];
 
   private readonly prefetcher: Prefetcher;
 
@@ -61,7 +70,7 @@ class PlayRunner {
 
   /** The hosts that go on; none once the run is asked to stop (SIGINT/SIGTERM). */
   private active(hosts: string[]): string[] {
-    if (this.run.opts.stop?.signal) return [];
+    if (this.run.opts.stop?.signal || this.broken) return [];
     return hosts.filter((h) => {
       const s = this.run.host(h)!;
       return !s.failed && !s.unreachable && !s.ended;
@@ -72,6 +81,7 @@ class PlayRunner {
     const { run, play } = this;
     run.play = play;
     run.playHosts = hosts;
+    this.batch = hosts;
     this.reporter.play(play.name, hosts);
     for (const h of hosts) {
       const s = run.host(h)!;
@@ -139,6 +149,7 @@ class PlayRunner {
     for (const [index, task] of tasks.entries()) {
       const live = this.active(hosts).filter((h) => !failed.has(h));
       if (!live.length) break;
+      const unreachableBefore = new Set(live.filter((h) => this.run.host(h)!.unreachable));
       let f: Set<string>;
       switch (task.kind) {
         case 'block':
@@ -155,13 +166,51 @@ class PlayRunner {
           break;
       }
       for (const h of f) failed.add(h);
+      this.afterTask(task, live, f, unreachableBefore);
     }
     return failed;
   }
 
+  private held(h: string): boolean {
+    return this.rescuable.some((s) => s.has(h));
+  }
+
+  /**
+   * Ansible's checks after each task: with any_errors_fatal (or run_once) a final failure or an
+   * unreachable host ends the play for all; more than max_fail_percentage of the batch failed
+   * does too. The play's remaining hosts are then failed (without a failed task in the recap).
+   */
+  private afterTask(task: Task, live: string[], failedNow: Set<string>, unreachableBefore: Set<string>): void {
+    if (this.broken) return;
+    const final = [...failedNow].filter((h) => !this.held(h));
+    const lost = live.filter((h) => this.run.host(h)!.unreachable && !unreachableBefore.has(h));
+    const fatal = task.kind !== 'block' && !task.ignoreErrors && (task.anyErrorsFatal || (task.kind === 'module' && task.runOnce));
+    let why: string | undefined;
+    if (fatal && (final.length || lost.length)) why = `any_errors_fatal: ${[...final, ...lost].join(', ')} failed`;
+    const pct = this.run.play?.maxFailPercentage;
+    if (!why && pct !== undefined) {
+      const failedHosts = this.batch.filter((h) => this.run.host(h)!.failed && !this.held(h)).length;
+      if ((failedHosts / this.batch.length) * 100 > pct) why = `max_fail_percentage ${pct}%: ${failedHosts} of ${this.batch.length} hosts failed`;
+    }
+    if (!why) return;
+    for (const h of this.batch) {
+      const s = this.run.host(h)!;
+      if (!s.unreachable) s.failed = true;
+    }
+    this.broken = true;
+    this.reporter.warning(`${why}; NO MORE HOSTS LEFT`);
+  }
+
   private async runBlock(block: BlockTask, hosts: string[]): Promise<Set<string>> {
     const failedBefore = new Map(hosts.map((h) => [h, this.run.host(h)!.stats.failed]));
-    const inBlock = await this.withFailuresHeld(hosts, () => this.runList(block.block, hosts));
+    const held = new Set(block.rescue.length ? hosts : []);
+    this.rescuable.push(held);
+    let inBlock: Set<string>;
+    try {
+      inBlock = await this.withFailuresHeld(hosts, () => this.runList(block.block, hosts));
+    } finally {
+      this.rescuable.pop();
+    }
     let failed = inBlock;
     if (inBlock.size && block.rescue.length) {
       const rescuing = [...inBlock];
@@ -299,7 +348,7 @@ class PlayRunner {
     await this.reporter.task(this.title(task, hosts), kind, targets);
     const results = await forEachLimited(
       targets,
-      this.run.opts.forks,
+      Math.min(this.run.opts.forks, task.throttle ?? Infinity),
       async (h) => {
         if (at) await this.prefetcher.before(at.tasks, at.index, h);
         return runTaskOnHost(this.run, task, h);
@@ -359,7 +408,9 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
   const started = Date.now();
   const limit = opts.limit ? new Set(opts.inventory.select(opts.limit)) : undefined;
   const played = new Set<string>();
+  checkPromptsAnswerable(playbook, opts);
   let roundTrips: Record<string, number> = {};
+  let broken = false;
   try {
     for (const play of playbook.plays) {
       if (opts.stop?.signal) break;
@@ -375,8 +426,23 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
         opts.reporter.warning(`no hosts matched '${pattern}'${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play`);
         continue;
       }
-      for (const h of hosts) played.add(h);
-      await new PlayRunner(run, play).runPlay(hosts);
+      const prompted = await promptVars(play, opts);
+      const withPrompts = Object.keys(prompted).length ? { ...play, vars: { ...play.vars, ...prompted } } : play;
+      const ordered = orderHosts(hosts, play.order);
+      const sizes = play.serial.map((x) => (typeof x === 'string' && x.includes('{{') ? stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(x)) : x));
+      for (const batch of serialBatches(ordered, sizes)) {
+        if (opts.stop?.signal) break;
+        for (const h of batch) played.add(h);
+        const runner = new PlayRunner(run, withPrompts);
+        await runner.runPlay(batch);
+        // As ansible-playbook: a batch that failed whole, or a play broken by any_errors_fatal
+        // or max_fail_percentage, ends the run (no later batch, no later play).
+        if (runner.broken || batch.every((h) => run.host(h)!.failed || run.host(h)!.unreachable)) {
+          broken = true;
+          break;
+        }
+      }
+      if (broken) break;
     }
   } finally {
     roundTrips = await run.pool.roundTrips();
@@ -389,9 +455,94 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
   const all = [...stats.values()];
   return {
     stats,
-    failed: all.some((s) => s.failed > 0),
+    failed: all.some((s) => s.failed > 0) || [...played].some((h) => run.host(h)!.failed),
+    broken,
     unreachable: all.some((s) => s.unreachable > 0),
     roundTrips,
     interrupted: opts.stop?.signal,
   };
+}
+
+/** The play's hosts in its `order`. */
+export function orderHosts(hosts: string[], order: Play['order']): string[] {
+  switch (order) {
+    case 'inventory':
+      return hosts;
+    case 'reverse_inventory':
+      return [...hosts].reverse();
+    case 'sorted':
+      return [...hosts].sort();
+    case 'reverse_sorted':
+      return [...hosts].sort().reverse();
+    case 'shuffle': {
+      const out = [...hosts];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * Ansible's batches: each serial entry a count or a percentage of all the play's hosts (at
+ * least 1), the last entry repeated until the hosts run out; no serial (or 0) is one batch.
+ */
+export function serialBatches(hosts: string[], serial: readonly (number | string)[]): string[][] {
+  if (!serial.length) return hosts.length ? [hosts] : [];
+  const left = [...hosts];
+  const out: string[][] = [];
+  for (let i = 0; left.length; i = Math.min(i + 1, serial.length - 1)) {
+    const v = serial[i]!;
+    const text = String(v).trim();
+    const size = text.endsWith('%') ? Math.trunc((Number.parseInt(text, 10) / 100) * hosts.length) || 1 : Math.trunc(Number(text));
+    if (!Number.isFinite(size)) throw new ValidationError([{ file: '', line: 0, col: 0, message: `serial: '${text}' is not a number of hosts or a percentage` }]);
+    if (size <= 0) {
+      out.push(left.splice(0));
+      break;
+    }
+    out.push(left.splice(0, size));
+  }
+  return out;
+}
+
+/** Without a terminal, every vars_prompt needs a default or an extra var: found before any play runs. */
+function checkPromptsAnswerable(playbook: Playbook, opts: RunOptions): void {
+  if (opts.prompt) return;
+  const problems = playbook.plays.flatMap((p) =>
+    p.varsPrompt
+      .filter((v) => v.default === undefined && !(v.name in opts.extraVars))
+      .map((v) => ({ ...v.loc, message: `vars_prompt '${v.name}': no terminal to ask on and no default`, hint: `give it with -e ${v.name}=VALUE (or run from a terminal)` })),
+  );
+  if (problems.length) throw new ValidationError(problems);
+}
+
+/** Asks the play's vars_prompt questions (an extra var of the same name wins, unasked); private answers are secrets. */
+async function promptVars(play: Play, opts: RunOptions): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const p of play.varsPrompt) {
+    if (p.name in opts.extraVars) continue;
+    let value: string;
+    if (!opts.prompt) value = p.default!;
+    else {
+      const q = `${p.prompt}${p.default !== undefined ? ` [${p.default}]` : ''}: `;
+      for (let attempt = 1; ; attempt++) {
+        value = await opts.prompt(q, p.private);
+        if (value === '' && p.default !== undefined) value = p.default;
+        if (!p.confirm) break;
+        const again = await opts.prompt(`confirm ${q}`, p.private);
+        if (again === value || (again === '' && p.default !== undefined && value === p.default)) break;
+        if (attempt >= 3) throw new ValidationError([{ ...p.loc, message: `vars_prompt '${p.name}': the values entered did not match` }]);
+        opts.reporter.warning('***** VALUES ENTERED DO NOT MATCH ****');
+      }
+    }
+    if (p.private && value && !opts.secrets.values.includes(value)) opts.secrets.values.push(value);
+    if (p.encrypt) {
+      value = cryptPassword(value, p.encrypt);
+      if (p.private) opts.secrets.values.push(value);
+    }
+    out[p.name] = value;
+  }
+  return out;
 }

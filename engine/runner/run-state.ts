@@ -43,6 +43,8 @@ export interface RunOptions {
   /** Values never to print; modules' secret arguments are added as they are seen. */
   secrets: { values: string[] };
   verbosity: number;
+  /** Asks a vars_prompt question on the terminal; absent when there is none (non-interactive). */
+  prompt?: (question: string, secret: boolean) => Promise<string>;
   /** Verbose messages (-v). */
   log?: (message: string) => void;
 }

@@ -10,6 +10,7 @@ import { validateArgs } from '../module-args.js';
 import type { ModuleTask } from '../playbook/model.js';
 import { LocalConnection } from '../connection/local.js';
 import { createModuleContext } from './module-context.js';
+import { withItems } from '../playbook/with-loops.js';
 import type { RunState } from './run-state.js';
 import type { Status } from '../outcome.js';
 
@@ -45,8 +46,9 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
   try {
     if (task.loop !== undefined) {
       const v = base.render(task.loop);
-      if (!Array.isArray(v)) throw new ModuleError(`loop must be a list, got ${typeof v}`);
-      items = v;
+      if (task.loopWith) items = withItems(task.loopWith, v, task.baseDir);
+      else if (!Array.isArray(v)) throw new ModuleError(`loop must be a list, got ${typeof v}`);
+      else items = v;
     }
   } catch (e) {
     return report(run, task, host, started, undefined, failure(e, task, run.opts.verbosity), undefined);
@@ -72,10 +74,16 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
   let ran = false;
   for (const [index, item] of items.entries()) {
     if (index > 0 && task.loopPause > 0) await new Promise((r) => setTimeout(r, task.loopPause * 1000));
-    const ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length };
+    const n = items.length;
+    const ansible_loop: Record<string, unknown> = { index: index + 1, index0: index, revindex: n - index, revindex0: n - index - 1, first: index === 0, last: index === n - 1, length: n };
+    if (task.loopExtended) {
+      ansible_loop.allitems = items;
+      if (index > 0) ansible_loop.previtem = items[index - 1];
+      if (index < n - 1) ansible_loop.nextitem = items[index + 1];
+    }
     const layers = [...task.vars, { [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop }];
     // As in Ansible, each item's result holds the item under the loop variable's name.
-    const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar };
+    const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar, ...(task.loopIndexVar ? { [task.loopIndexVar]: index, ansible_index_var: task.loopIndexVar } : {}) };
     const ev = run.scope(host, layers, task.defaults, taskCheckMode(run, task));
     // no_log hides the items too (they may hold the secrets), shown as Ansible does: item=None.
     const label = task.noLog ? 'None' : task.loopLabel ? stringify(ev.render(task.loopLabel)) : stringify(item);
@@ -211,6 +219,7 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
   const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
   if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
   const checkMode = taskCheckMode(run, task);
+  const env = taskEnvironment(task, ev);
   const ctx: ModuleContext = createModuleContext({
     host,
     conn,
@@ -219,11 +228,28 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
     baseDir: task.baseDir,
     become: becomeOn ? { user: stringify(ev.render(task.becomeUser ?? run.play?.becomeUser ?? run.opts.becomeUser ?? vars.ansible_become_user ?? 'root')), password: becomePassword } : undefined,
     secrets: run.opts.secrets.values,
+    env,
     connectionTo: (h) => run.pool.get(h),
     log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
     evaluate: (e) => ev.evaluate(e),
   });
   return { module: mod, args, ctx, checkMode };
+}
+
+/** The task's environment (play < blocks < task), each layer templated for the host. */
+function taskEnvironment(task: ModuleTask, ev: Evaluator): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const layer of task.environment) {
+    const v = ev.render(layer);
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) throw new ModuleError(`environment must be a mapping, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`environment: '${k}' is not a valid variable name`);
+      // Ansible's spelling of booleans in an environment (Python's str()).
+      env[k] = typeof x === 'boolean' ? (x ? 'True' : 'False') : x === null || x === undefined ? '' : stringify(x);
+    }
+  }
+  return env;
 }
 
 async function execute(run: RunState, task: ModuleTask, host: string, ev: Evaluator): Promise<ItemOutcome> {

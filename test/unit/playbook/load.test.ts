@@ -234,18 +234,89 @@ describe('playbook loading and validation', () => {
 
   it('refuses Ansible keywords that tsplay does not implement, rather than ignoring them', async () => {
     const dir = playbookDir({
-      'site.yml': '- hosts: all\n  serial: 1\n  any_errors_fatal: true\n  strategy: free\n  environment: {A: b}\n  tasks:\n    - debug: msg=x\n      environment: {A: b}\n',
+      'site.yml': '- hosts: all\n  strategy: free\n  tasks:\n    - debug: msg=x\n      with_first_found: [a, b]\n',
       'linear.yml': '- hosts: all\n  strategy: linear\n  tasks: []\n',
     });
     const err = await problemsOf(join(dir, 'site.yml'));
-    expect(err.problems.map((p) => `${p.line}: ${p.message.split(':')[0]}`)).to.deep.equal([
-      '2: serial is not supported',
-      '3: any_errors_fatal is not supported',
-      '4: only the linear strategy exists',
-      '5: environment is not supported',
-      '8: environment is not supported',
-    ]);
+    expect(err.problems.map((p) => `${p.line}: ${p.message.split(':')[0]}`)).to.deep.equal(['2: only the linear strategy exists', "5: 'with_first_found' is not supported"]);
+    expect(err.problems[1]!.hint).to.include("loop: \"{{ lookup('first_found'");
     expect((await loadPlaybook(join(dir, 'linear.yml'), registry)).plays).to.have.length(1);
+  });
+
+  it('serial, max_fail_percentage, any_errors_fatal, order, throttle, environment, vars_prompt are read into the play', async () => {
+    const dir = playbookDir({
+      'site.yml': `- hosts: all
+  serial: [1, "50%"]
+  max_fail_percentage: 30
+  any_errors_fatal: true
+  order: reverse_sorted
+  environment: {PGDATA: /srv/pg}
+  vars_prompt:
+    - name: pw
+      prompt: Password
+      confirm: yes
+  tasks:
+    - block:
+        - debug: msg=x
+          environment: {LANG: C}
+          throttle: 1
+      throttle: 2
+      environment: {TZ: UTC}
+`,
+    });
+    const pb = await loadPlaybook(join(dir, 'site.yml'), registry);
+    const p = pb.plays[0]!;
+    expect(p.serial).to.deep.equal([1, '50%']);
+    expect(p.maxFailPercentage).to.equal(30);
+    expect(p.anyErrorsFatal).to.equal(true);
+    expect(p.order).to.equal('reverse_sorted');
+    expect(p.varsPrompt.map((v) => [v.name, v.prompt, v.private, v.confirm])).to.deep.equal([['pw', 'Password', true, true]]);
+    const block = p.tasks[0]!;
+    if (block.kind !== 'block') throw new Error('a block');
+    const t = block.block[0]!;
+    expect([block.throttle, t.throttle, t.anyErrorsFatal]).to.deep.equal([2, 1, true]);
+    expect(t.environment).to.deep.equal([{ PGDATA: '/srv/pg' }, { TZ: 'UTC' }, { LANG: 'C' }]);
+  });
+
+  it('bad values of the play keywords are load errors with their position', async () => {
+    const dir = playbookDir({
+      'site.yml': `- hosts: all
+  serial: [1, lots]
+  max_fail_percentage: 120
+  order: random
+  environment: [1]
+  vars_prompt:
+    - prompt: no name
+    - name: x
+      colour: red
+  tasks:
+    - debug: msg=x
+      throttle: -1
+      environment: {"BAD-NAME": 1, OK: {nested: 1}}
+    - debug: msg=x
+      with_sequence: start=5 end=1
+    - debug: msg=x
+      with_subelements: [a]
+    - debug: msg=x
+      loop: [1]
+      with_items: [2]
+`,
+    });
+    const err = await problemsOf(join(dir, 'site.yml'));
+    expect(err.problems.map((p) => `${p.line}:${p.col} ${p.message}`)).to.deep.equal([
+      `2:15 'serial' must be a number of hosts, a percentage ('30%') or a list of them, not "lots"`,
+      "3:24 'max_fail_percentage' must be a number from 0 to 100",
+      "4:10 'order' must be one of inventory, reverse_inventory, sorted, reverse_sorted, shuffle",
+      "5:17 'environment' must be a mapping of variable names to values",
+      "7:7 vars_prompt needs 'name': a variable name",
+      "9:7 unknown vars_prompt key 'colour'",
+      "12:17 'throttle' must be a whole number of hosts (0: no limit)",
+      "13:21 environment: 'BAD-NAME' is not a valid variable name",
+      "13:40 environment: the value of 'OK' must be a string, a number or a boolean",
+      '15:22 with_sequence: to count backwards make stride negative',
+      '17:25 with_subelements needs [LIST, "SUBKEY"] or [LIST, "SUBKEY", {skip_missing: true}]',
+      '20:7 a task has one loop: loop and with_items given',
+    ]);
   });
 
   it('a task with two modules, or none, is a problem', async () => {
