@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The tsplay command line. One top-level catch maps every error to an exit code.
+import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeOf, ExitCode, UsageError, ValidationError, TsplayError } from '../engine/errors.js';
 import { Registry } from '../engine/module-registry.js';
@@ -76,11 +77,17 @@ function program(): Command {
     .description("a module's documentation (all modules when none is named)")
     .argument('[module]')
     .option('--module-path <dir>', 'also load modules from this folder (repeatable)', collect, [])
-    .action(async (name: string | undefined, flags: { modulePath: string[] }) => {
+    .option('--check-module <file>', 'type-check a TypeScript module against the SDK and load it, then document it')
+    .action(async (name: string | undefined, flags: { modulePath: string[]; checkModule?: string }) => {
       const { docCommand } = await import('./doc-command.js');
-      const { loadModuleDir } = await import('../engine/module-registry.js');
+      const { checkModule, loadCustomModules } = await import('./custom-modules.js');
       const registry = new Registry(bundledModules, bundledFacts);
-      for (const d of flags.modulePath) await loadModuleDir(registry, d);
+      await loadCustomModules(registry, flags.modulePath);
+      if (flags.checkModule !== undefined) {
+        const m = await checkModule(registry, resolvePath(flags.checkModule));
+        process.stdout.write(`${flags.checkModule}: module '${m.name}' type-checks against the SDK and loads\n\n` + docCommand(registry, m.name));
+        return;
+      }
       process.stdout.write(docCommand(registry, name));
     });
 

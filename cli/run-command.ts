@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { ExitCode, NoHostsError, redact, UsageError } from '../engine/errors.js';
 import { type Inventory, loadInventory } from '../engine/inventory/index.js';
 import { withConfig } from './config-flags.js';
-import { loadModuleDir, type Registry } from '../engine/module-registry.js';
+import type { Registry } from '../engine/module-registry.js';
+import { loadCustomModules } from './custom-modules.js';
 import { loadPlaybook } from '../engine/playbook/load.js';
 import { splitTagArgs } from '../engine/playbook/tags.js';
 import type { Reporter, ReporterOptions } from '../engine/output/reporter.js';
@@ -61,9 +62,8 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   const flags = withConfig(given);
   // Before anything is loaded: YAML loading opens vaulted files and values with these secrets.
   const keyring = await vaultKeyringFor(flags);
-  for (const dir of flags.modulePath) await loadModuleDir(registry, dir);
   const beside = join(dirname(playbookPath), 'modules');
-  if (existsSync(beside)) await loadModuleDir(registry, beside);
+  await loadCustomModules(registry, [...flags.modulePath, ...(existsSync(beside) ? [beside] : [])]);
   const tags = { only: splitTagArgs(flags.tags), skip: splitTagArgs(flags.skipTags) };
   const playbook = await loadPlaybook(playbookPath, registry, flags.rolesPath);
   if (flags.syntaxCheck) {

@@ -101,6 +101,15 @@ export interface WriteFileOptions {
   follow?: boolean;
 }
 
+/** Running commands on one host, as a module does: become applied, secrets redacted. */
+export interface HostCommands {
+  readonly host: string;
+  /** Runs one remote command; never throws for a non-zero exit. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Runs one remote command and returns stdout; throws CommandError on a non-zero exit. */
+  run(command: string, opts?: ExecOptions): Promise<string>;
+}
+
 /** What a module sees of the host it runs on. */
 export interface ModuleContext {
   readonly host: string;
@@ -119,8 +128,11 @@ export interface ModuleContext {
    * replaced by the file unless `follow` (it may have been planted by the file's future owner).
    */
   writeFile(path: string, content: string | Buffer, opts?: WriteFileOptions): Promise<{ backup?: string }>;
-  /** Another host of the inventory, for modules that act on two hosts (keys, base backups). */
-  connectionTo(host: string): Promise<Connection>;
+  /**
+   * Another host of the inventory, for modules that act on two hosts (keys, base backups): its
+   * commands run with the task's become (or `becomeUser`) and its errors are redacted, as here.
+   */
+  connectionTo(host: string): Promise<HostCommands>;
   /** Verbose log line (shown with -v). */
   log(message: string): void;
   /** Evaluates a bare expression (JavaScript over the host's variables), as `when:` does. */

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './errors.js';
+import { type SourceProblem, UsageError, ValidationError } from './errors.js';
 import type { ModuleDefinition } from './module-api.js';
 import type { FactProvider } from './runner/facts.js';
 
@@ -18,14 +18,33 @@ export class Registry implements ModuleRegistry {
   /** Ansible's names of the modules (ansibleNames). */
   private byAnsibleName = new Map<string, ModuleDefinition>();
 
+  /** Where each module loaded from a folder came from. */
+  private loadedFrom = new Map<string, string>();
+
   /** Fact providers that come with the modules (gathered with the engine's own facts). */
   constructor(modules: readonly ModuleDefinition[], readonly facts: readonly FactProvider[] = []) {
     for (const m of modules) this.add(m);
   }
 
-  add(m: ModuleDefinition, from?: string): void {
+  /**
+   * Adds a module; `from` (its file) for one loaded from a folder. Such a module may replace a
+   * bundled one only when it says so (`overrides: true`): a silent replacement changes what
+   * every playbook's `copy:` means. Returns the problem instead of adding, if there is one.
+   */
+  add(m: ModuleDefinition, from?: string): string | undefined {
     if (!m || typeof m.name !== 'string' || typeof m.check !== 'function' || typeof m.apply !== 'function' || typeof m.schema !== 'object') {
-      throw new UsageError(`${from ?? 'module'}: not a tsplay module (export default defineModule({ name, summary, schema, check, apply }))`);
+      const problem = 'not a tsplay module (export default defineModule({ name, summary, schema, check, apply }))';
+      if (from) return problem;
+      throw new UsageError(`module: ${problem}`);
+    }
+    if (from) {
+      const twice = this.loadedFrom.get(m.name);
+      if (twice) return `module '${m.name}' is defined twice: here and in ${twice}`;
+      const shadowed = [m.name, ...(m.ansibleNames ?? [])].map((n) => this.get(n)).find((x) => x !== undefined);
+      if (shadowed && !m.overrides) {
+        return `module '${m.name}' has the name of the bundled module '${shadowed.name}': say overrides: true in its defineModule({ … }) to replace it, or choose another name`;
+      }
+      this.loadedFrom.set(m.name, from);
     }
     this.byName.set(m.name, m);
     for (const n of m.ansibleNames ?? []) this.byAnsibleName.set(n, m);
@@ -55,30 +74,64 @@ export function stripCollection(name: string): string {
 
 const MODULE_FILE = /\.(m?js|ts)$/;
 
-/** Loads every module file of a folder (.js, .mjs, or .ts compiled on the fly). */
-export async function loadModuleDir(registry: Registry, dir: string): Promise<void> {
+export interface LoadOptions {
+  /** For .ts modules: type-check against the SDK before loading (file:line problems). */
+  typeCheck?: (file: string) => Promise<SourceProblem[]>;
+}
+
+/**
+ * Loads every module file of a folder (.js, .mjs, or .ts compiled on the fly). Every problem of
+ * the folder is collected and thrown at once as a ValidationError (exit 3), with file:line.
+ */
+export async function loadModuleDir(registry: Registry, dir: string, o: LoadOptions = {}): Promise<void> {
   const full = resolve(dir);
   if (!existsSync(full) || !statSync(full).isDirectory()) throw new UsageError(`module path ${dir} is not a folder`);
+  const problems: SourceProblem[] = [];
   for (const f of readdirSync(full).sort()) {
     if (!MODULE_FILE.test(f) || f.endsWith('.d.ts') || f.startsWith('.')) continue;
-    const file = join(full, f);
-    let url = pathToFileURL(file).href;
-    if (f.endsWith('.ts')) url = pathToFileURL(await compileTs(file)).href;
-    let mod: { default?: ModuleDefinition };
-    try {
-      mod = (await import(url)) as { default?: ModuleDefinition };
-    } catch (e) {
-      throw new UsageError(`cannot load module ${file}: ${(e as Error).message}`);
-    }
-    registry.add(mod.default as ModuleDefinition, file);
+    problems.push(...(await loadModuleFile(registry, join(full, f), o)).problems);
   }
+  if (problems.length) throw new ValidationError(problems);
+}
+
+/** Loads one module file into the registry; its problems instead, when it has any. */
+export async function loadModuleFile(registry: Registry, file: string, o: LoadOptions = {}): Promise<{ module?: ModuleDefinition; problems: SourceProblem[] }> {
+  // A compiled copy newer than the source was type-checked when it was made.
+  if (file.endsWith('.ts') && o.typeCheck && !compiledIsFresh(file)) {
+    const problems = await o.typeCheck(file);
+    if (problems.length) return { problems };
+  }
+  const url = pathToFileURL(file.endsWith('.ts') ? await compileTs(file) : file).href;
+  let mod: { default?: ModuleDefinition };
+  try {
+    mod = (await import(url)) as { default?: ModuleDefinition };
+  } catch (e) {
+    return { problems: [importProblem(file, e)] };
+  }
+  const problem = registry.add(mod.default as ModuleDefinition, file);
+  if (problem) return { problems: [{ file, line: 1, col: 1, message: problem }] };
+  return { module: mod.default, problems: [] };
+}
+
+/** A module that does not load: where, when the error says (a syntax error's stack starts with file:line). */
+function importProblem(file: string, e: unknown): SourceProblem {
+  const err = e as Error;
+  const at = /^file:\/\/(.+?):(\d+)\n/.exec(err.stack ?? '');
+  const line = at ? Number(at[2]) : 1;
+  // A .ts module runs from its compiled copy: point at the source (its line numbers may differ).
+  return { file, line, col: 1, message: `cannot load module: ${err.name}: ${err.message}` };
+}
+const compiledPath = (file: string): string => join(dirname(file), '.tsplay-cache', basename(file).replace(/\.ts$/, '.mjs'));
+
+function compiledIsFresh(file: string): boolean {
+  const cached = compiledPath(file);
+  return existsSync(cached) && statSync(cached).mtimeMs >= statSync(file).mtimeMs;
 }
 
 /** TypeScript modules are transpiled (types stripped) with the typescript package, loaded lazily. */
 export async function compileTs(file: string): Promise<string> {
   // A compiled copy newer than its source is reused: loading the typescript package costs a second.
-  const cached = join(dirname(file), '.tsplay-cache', basename(file).replace(/\.ts$/, '.mjs'));
-  if (existsSync(cached) && statSync(cached).mtimeMs >= statSync(file).mtimeMs) return cached;
+  if (compiledIsFresh(file)) return compiledPath(file);
   let ts: typeof import('typescript');
   try {
     ts = (await import('typescript')).default;

@@ -1,9 +1,7 @@
 // apt: Debian packages present, absent or at the newest version, as Ansible's apt module.
 // The check is one remote script: dpkg's status of the named packages, the installed packages
 // that provide missing virtual names, and an `apt-get -s` simulation of what would change.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 import { runWithDpkgLock, LOCK_WAIT_SECONDS } from './lib/apt-lock.js';
 import {
   type DpkgStatus,

@@ -1,6 +1,5 @@
 // assert: checks that expressions hold; runs on the controller only.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 
 interface Args {
   that: string | boolean | (string | boolean)[];

@@ -2,10 +2,7 @@
 // ansible.posix.authorized_key. One probe resolves the user's home (getent passwd) and reads
 // the folder's and the file's attributes and the file itself; the new file is written
 // atomically, owned by the user with mode 0600 (manage_dir: true).
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
-import { applyAttrsScript, attrChanges, parseStat, statProbe } from './lib/file-attrs.js';
+import { ModuleError, applyAttrsScript, attrChanges, defineModule, parseStat, quote, sections, splitSections, statProbe } from '../sdk/index.js';
 import { type KeyLine, formatKeyLine, parseKeyLine, satisfies } from './lib/ssh-keys.js';
 
 interface Args {

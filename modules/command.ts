@@ -1,8 +1,6 @@
 // command: runs a program with its arguments, without a shell: the free-form line is split into
 // words as sh would split it, but $VAR, globs, pipes and redirections are not interpreted.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { cmd } from '../engine/shell.js';
+import { ModuleError, cmd, defineModule } from '../sdk/index.js';
 import { checkRun, type RunArgs, runArgsSchema, runCommand, splitWords } from './lib/run-command.js';
 
 interface Args extends RunArgs {

@@ -2,13 +2,8 @@
 // to compare, an atomic write to change).
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ModuleError } from '../engine/errors.js';
-import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, followed, formatMode, parseReadFile, planContent, quote, readFileScript, sections, splitSections, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
 import { resolveControllerFile } from './lib/controller-files.js';
-import { followed, formatMode } from './lib/file-attrs.js';
-import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
-import { parseReadFile, readFileScript, WHOLE_FILE_LIMIT } from './lib/remote-file.js';
 
 interface Args {
   dest: string;

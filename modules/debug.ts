@@ -1,5 +1,5 @@
 // debug: prints a message or a variable's value; runs on the controller only.
-import { defineModule } from '../engine/module-api.js';
+import { defineModule } from '../sdk/index.js';
 
 interface Args {
   msg?: unknown;

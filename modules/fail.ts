@@ -1,6 +1,5 @@
 // fail: stops the host with a message (usually under `when:`); runs on the controller only.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 
 interface Args {
   msg: string;

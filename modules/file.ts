@@ -2,23 +2,27 @@
 // and its owner/group/mode, recursively for directories. The check reads everything it needs
 // in one round trip.
 import { dirname, isAbsolute, join } from 'node:path';
-import { ModuleError } from '../engine/errors.js';
-import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
 import {
-  type PathStat,
-  type ResolvedAttrs,
+  ModuleError,
   applyAttrsScript,
   attrChanges,
   attrSchema,
+  defineModule,
   formatMode,
   normalizeMode,
   parseStat,
+  quote,
   resolveAttrs,
   resolveMode,
+  sections,
+  splitSections,
   statProbe,
-} from './lib/file-attrs.js';
-
+  type ApplyResult,
+  type CheckResult,
+  type ModuleContext,
+  type PathStat,
+  type ResolvedAttrs,
+} from '../sdk/index.js';
 type State = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 /** Ansible's get_state(): the kind of what is at a path, without following a link. */
 type PrevState = 'absent' | 'file' | 'directory' | 'link' | 'hard';

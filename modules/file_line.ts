@@ -1,13 +1,8 @@
 // file_line: Ansible's lineinfile, with the same arguments and byte-identical results. The file
 // is read (content + stat) in one round trip, the new content is computed here, and apply writes
 // it atomically.
-import { ModuleError } from '../engine/errors.js';
-import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { quote } from '../engine/shell.js';
-import { type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './lib/file-attrs.js';
+import { ModuleError, PyRegexError, applyAttrsScript, attrChanges, attrSchema, checkValidate, defineModule, followed, fromBinary, quote, readRemoteFile, resolveAttrs, toBinary, type ApplyResult, type CheckResult, type ModuleContext, type ResolvedAttrs } from '../sdk/index.js';
 import { type EditResult, absent, present, readLines } from './lib/lineinfile.js';
-import { PyRegexError, fromBinary, toBinary } from '../engine/python-regex.js';
-import { checkValidate, readRemoteFile } from './lib/remote-file.js';
 
 interface Args {
   path: string;

@@ -1,9 +1,7 @@
 // hostname: the host's name, both the persistent one (/etc/hostname) and the running one
 // (the kernel's, `hostname`). hostnamectl sets both when systemd runs the host; elsewhere the
 // file is written atomically and hostname(1) sets the running name.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { cmd, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, cmd, defineModule, sections, splitSections } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {

@@ -1,5 +1,5 @@
 // The bundled modules: a static registry, in alphabetical order.
-import type { ModuleDefinition } from '../engine/module-api.js';
+import { type FactProvider, type ModuleDefinition } from '../sdk/index.js';
 import apt from './apt.js';
 import assert from './assert.js';
 import authorized_key from './authorized_key.js';
@@ -30,7 +30,6 @@ import ufw from './ufw.js';
 import user from './user.js';
 import wait_for from './wait_for.js';
 import { pgFacts } from './lib/pg-facts.js';
-import type { FactProvider } from '../engine/runner/facts.js';
 
 export const bundledModules: readonly ModuleDefinition[] = [
   apt,

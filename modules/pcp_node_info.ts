@@ -1,8 +1,7 @@
 // pcp_node_info: pgpool-II's view of its backends as data (a list of dicts), so that playbooks
 // compare `status` and `role` instead of parsing pcp_node_info's text. Read-only: the same in
 // check mode.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 import { readNodeInfo, type PcpNode } from './lib/pcp.js';
 
 interface Args {

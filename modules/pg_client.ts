@@ -2,8 +2,7 @@
 // connects over TCP — typically to pgpool-II on the balancer — and runs queries, as an
 // application would. Read-only queries are run by check ("no change", rows in the result);
 // anything else is an action run by apply.
-import { ModuleError, redact } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule, redact } from '../sdk/index.js';
 
 interface Args {
   host: string;

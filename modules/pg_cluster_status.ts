@@ -1,10 +1,7 @@
 // pg_cluster_status: the cluster at a glance, for playbooks/status.yml. Runs on the balancer:
 // each node's own state (pg-node.ts), the primary's view of its standbys (pg_stat_replication),
 // pgpool-II's view (pcp_node_info), and what to run next when something is off. Read-only.
-import { ModuleError } from '../engine/errors.js';
-import type { ModuleContext } from '../engine/module-api.js';
-import { defineModule } from '../engine/module-api.js';
-import { wrapBecome } from '../engine/connection/become.js';
+import { ModuleError, defineModule, type ModuleContext } from '../sdk/index.js';
 import type { PgNodeSpec } from './lib/pg-node.js';
 import { psqlCommand } from './lib/psql.js';
 import { decideTopology, readNode, rejoinCommand, type NodeReport, type Topology } from './lib/pg-topology.js';
@@ -39,8 +36,7 @@ async function replication(ctx: ModuleContext, primary: string, spec: PgNodeSpec
     `SELECT 'R|' || host(client_addr) || '|' || state || '|' || sync_state || '|' || coalesce(${lag}, 0)::bigint::text || '|' || ${lagTime} FROM pg_stat_replication;\n` +
     `SELECT 'S|' || current_setting('synchronous_standby_names');\n`;
   const conn = await ctx.connectionTo(primary);
-  const w = wrapBecome(`cd / && ${psqlCommand({ db: 'postgres', port: spec.port })} -At`, { user: 'postgres' });
-  const r = await conn.exec(w.command, { stdin: w.stdinPrefix + sql });
+  const r = await conn.exec(`cd / && ${psqlCommand({ db: 'postgres', port: spec.port })} -At`, { becomeUser: 'postgres', stdin: sql });
   const lines = r.stdout.split('\n');
   const rows = lines.filter((l) => l.startsWith('R|')).map((l) => {
     const [, address = '', state = '', sync = '', bytes = '0', seconds = '0'] = l.split('|');

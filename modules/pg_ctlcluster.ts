@@ -1,9 +1,7 @@
 // pg_ctlcluster: a Debian PostgreSQL cluster (postgresql-common) started, stopped, restarted,
 // reloaded or promoted. State comes from pg_lsclusters in one probe; under systemd the
 // cluster is started through its postgresql@V-C unit so that systemd supervises it.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {

@@ -1,11 +1,8 @@
 // pg_md5: pgpool-II's password entries, as `pg_md5 --md5auth` (pool_passwd) and `pg_md5` (for
 // pcp.conf) make them. The hash is computed on the controller, so the password never reaches the
 // host, and the file is read and rewritten atomically, keeping its owner and mode.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { attrChanges, attrSchema, resolveAttrs, type ResolvedAttrs } from './lib/file-attrs.js';
+import { ModuleError, attrChanges, attrSchema, defineModule, readRemoteFile, resolveAttrs, type ResolvedAttrs } from '../sdk/index.js';
 import { md5Hex } from './lib/pg-password.js';
-import { readRemoteFile } from './lib/remote-file.js';
 
 type Format = 'pool_passwd' | 'pcp';
 

@@ -2,8 +2,7 @@
 // inventory's names), so that a rerun of the playbooks after a failover keeps the new primary,
 // configures the standby wherever it is and leaves a stale former primary alone. Read-only: one
 // round trip per node, the same in check mode.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 import { describeNode, type PgNodeSpec } from './lib/pg-node.js';
 import { decideTopology, readNode, rejoinCommand } from './lib/pg-topology.js';
 

@@ -2,8 +2,7 @@
 // Idempotence comes from check_query (a query that says whether the work is already done), or
 // from the query itself: a query that succeeds inside a READ ONLY transaction changes nothing,
 // so it is run by check and reported as "no change" with its rows.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 import {
   bindPositional,
   type PsqlItem,

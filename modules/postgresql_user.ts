@@ -1,8 +1,7 @@
 // postgresql_user: a role's password and attributes. The password is compared with the stored
 // verifier (md5 or SCRAM-SHA-256, recomputed on the controller) and set as a verifier computed on
 // the controller, sent on psql's stdin: it never reaches argv, the server log or any message.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 import { md5Verifier, scramVerifier, verifierKind, verifierMatches } from './lib/pg-password.js';
 import { type PsqlItem, type PsqlTarget, queryPsql, rowObjects, sqlIdent, sqlLiteral, stmt } from './lib/psql.js';
 

@@ -2,11 +2,7 @@
 // primary's side (backup start, rsync over SSH as postgres to the standby, backup stop) runs
 // through a connection to the primary host. The standby is stopped before the copy, gets its
 // recovery configuration for its version, and is left stopped (the playbook starts it).
-import { ModuleError } from '../engine/errors.js';
-import type { ModuleContext } from '../engine/module-api.js';
-import { defineModule } from '../engine/module-api.js';
-import { wrapBecome } from '../engine/connection/become.js';
-import { cmd, quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, cmd, defineModule, quote, sections, splitSections, type ModuleContext } from '../sdk/index.js';
 import { primaryScript, seedRefusal } from './lib/base-backup.js';
 import { nodeProbe, parseNodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './lib/pg-node.js';
 import { confSetting, confString, formatConninfo, type PgpassKey, parseConninfo, pgpassLine, pgpassLookup, withPgpassLine, withSettings } from './lib/pg-standby.js';
@@ -80,8 +76,7 @@ const nodeSpec = (a: Args, s: Settings): PgNodeSpec => ({ version: s.version, cl
 /** The source's state, read before anything is stopped: it must be a running primary. */
 async function readSource(ctx: ModuleContext, a: Args, s: Settings): Promise<PgNodeState> {
   const conn = await ctx.connectionTo(a.primary_host);
-  const wrapped = wrapBecome(nodeProbe(nodeSpec(a, s)), { user: PG_USER });
-  const r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+  const r = await conn.exec(nodeProbe(nodeSpec(a, s)), { becomeUser: PG_USER });
   if (!r.stdout.includes('@@tsplay@@')) throw new ModuleError(`${a.primary_host}: cannot read the source's state for the base backup (exit code ${r.code}): ${r.stderr.trim()}`);
   return readNodeOutput(r.stdout);
 }
@@ -154,9 +149,8 @@ async function backupOnPrimary(ctx: ModuleContext, a: Args, s: Settings): Promis
     acls: a.acls,
   });
   const conn = await ctx.connectionTo(a.primary_host);
-  const wrapped = wrapBecome(script, { user: PG_USER });
   ctx.log(`${a.primary_host}: base backup, rsync to ${a.ssh_user}@${host}:${s.data}/`);
-  const r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+  const r = await conn.exec(script, { becomeUser: PG_USER });
   if (r.code !== 0) {
     throw new ModuleError(`${a.primary_host}: base backup for standby ${ctx.host} failed (exit code ${r.code}); the primary is not left in backup mode:\n${r.stderr.trim()}`);
   }

@@ -1,9 +1,7 @@
 // service: a system service running or stopped, enabled at boot or not. Under systemd
 // (PID 1) through systemctl; elsewhere through service(8)/the /etc/init.d script and
 // update-rc.d. One probe reads both the running state and the boot-time state.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {

@@ -1,5 +1,5 @@
 // set_fact: sets host variables for the rest of the play; runs on the controller only.
-import { defineModule } from '../engine/module-api.js';
+import { defineModule } from '../sdk/index.js';
 
 export default defineModule<Record<string, unknown>>({
   name: 'set_fact',

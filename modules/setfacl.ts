@@ -1,9 +1,7 @@
 // setfacl: one POSIX ACL entry present or absent on a path (and, recursively, on everything
 // below it), with ansible.posix.acl's arguments. Change detection compares getfacl's output
 // with the wanted entry: every file concerned must carry it with exactly these permissions.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, defineModule, quote } from '../sdk/index.js';
 import { type AclEntry, type AclType, formatEntry, normalizePerms, parseGetfacl, sameEntry, setfaclSpec } from './lib/acl.js';
 
 interface Args {

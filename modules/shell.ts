@@ -1,6 +1,5 @@
 // shell: runs a command line through a shell (pipes, redirections, variables and globs work).
-import { defineModule } from '../engine/module-api.js';
-import { quote } from '../engine/shell.js';
+import { defineModule, quote } from '../sdk/index.js';
 import { checkRun, type RunArgs, runArgsSchema, runCommand } from './lib/run-command.js';
 
 interface Args extends RunArgs {

@@ -2,10 +2,7 @@
 // community.crypto.openssh_keypair. An existing key is never replaced; its comment, owner,
 // group and mode are corrected. The public key and fingerprint are read in the check's probe
 // and returned as the result, so other hosts' authorized_key tasks can use them.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { cmd, quote, sections, splitSections } from '../engine/shell.js';
-import { type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, parseStat, resolveAttrs, statProbe } from './lib/file-attrs.js';
+import { ModuleError, applyAttrsScript, attrChanges, attrSchema, cmd, defineModule, parseStat, quote, resolveAttrs, sections, splitSections, statProbe, type ResolvedAttrs } from '../sdk/index.js';
 
 interface Args {
   path: string;

@@ -1,10 +1,7 @@
 // stat: Ansible's stat, read in one round trip with GNU stat, test(1), the <algo>sum tools,
 // file(1) and lsattr(1) (each optional, as in Ansible: a missing tool leaves its fields as
 // Ansible leaves them). Only reads: the result is for `register`.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { type Probe, parseProbes, probe, probeScript } from '../engine/module/probe.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, defineModule, parseProbes, probe, probeScript, quote, type Probe } from '../sdk/index.js';
 
 interface Args {
   path: string;

@@ -1,11 +1,8 @@
 // template: renders an EJS template on the controller with the host's variables and puts the
 // result on the host when it differs (one round trip to compare, an atomic write to change).
 import { readFileSync } from 'node:fs';
-import { ModuleError } from '../engine/errors.js';
-import { type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
+import { ModuleError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, planContent, readRemoteFile, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
 import { resolveControllerFile } from './lib/controller-files.js';
-import { type ContentPlan, applyContent, contentSchema, planContent } from './lib/managed-file.js';
-import { readRemoteFile, WHOLE_FILE_LIMIT } from './lib/remote-file.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {

@@ -4,9 +4,7 @@
 // for the task, so an existing rule is "no change" and nothing is touched or reloaded.
 // Enabling the firewall (or changing an active one) so that the SSH port in use would no longer
 // accept connections is refused.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 import {
   type Tuple,
   formatTuple,

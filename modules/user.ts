@@ -2,9 +2,7 @@
 // One probe reads the passwd entry, the group memberships, which wanted groups exist, and
 // whether the shadow hash equals the wanted one; the hash travels only on stdin (compared on
 // the host, set with `chpasswd -e`), never in a command line, a message or a result.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 
 interface Args {
   name: string;

@@ -1,9 +1,7 @@
 // wait_for: waits, on the host itself, for a port to open or close or a file to appear, vanish
 // or contain a pattern. The whole wait is ONE remote sh loop; it changes nothing, so check does
 // the waiting (as Ansible does, in check mode too) and reports how long it took.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, defineModule, quote } from '../sdk/index.js';
 
 type State = 'started' | 'stopped' | 'present' | 'absent';
 

@@ -2,7 +2,7 @@
 // writes, and errors that name the host and redact secrets.
 import { BecomeError, CommandError, ModuleError } from '../errors.js';
 import { redact } from '../errors.js';
-import type { Connection, ExecOptions, ExecResult, ModuleContext, WriteFileOptions } from '../module-api.js';
+import type { Connection, ExecOptions, ExecResult, HostCommands, ModuleContext, WriteFileOptions } from '../module-api.js';
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
 import { atomicWriteScript } from './atomic-write.js';
 import { quote } from '../shell.js';
@@ -26,7 +26,8 @@ export interface ContextSettings {
   evaluate(expression: string): unknown;
 }
 
-export function createModuleContext(s: ContextSettings): ModuleContext {
+/** exec and run on one host's connection, with the task's become, environment and the run's secrets. */
+function hostCommands(host: string, conn: Connection, s: ContextSettings): HostCommands & { run(command: string, opts?: ExecOptions, purpose?: string): Promise<string> } {
   const envPrefix = Object.entries(s.env ?? {})
     .map(([k, v]) => `export ${k}=${quote(v)}; `)
     .join('');
@@ -34,13 +35,13 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     // Values travel in the script, quoted for the shell, never in argv or a log line unredacted.
     const command = envPrefix + given;
     const become = opts.become === false ? undefined : opts.becomeUser ? { user: opts.becomeUser, password: s.become?.password } : s.become;
-    if (!become) return s.conn.exec(command, opts);
+    if (!become) return conn.exec(command, opts);
     const w = wrapBecome(command, become);
     const stdin = opts.stdin === undefined ? w.stdinPrefix : Buffer.concat([Buffer.from(w.stdinPrefix), Buffer.from(opts.stdin)]);
-    const r = await s.conn.exec(w.command, { ...opts, stdin });
+    const r = await conn.exec(w.command, { ...opts, stdin });
     // sudo's own words for a refused password (it then exits 1 before the command ran).
     if (become.password !== undefined && r.code !== 0 && /^(Sorry, try again\.|sudo: \d+ incorrect password attempts?)$/m.test(r.stderr)) {
-      throw new BecomeError(`incorrect sudo password for ${s.conn.user ?? 'the login user'} on ${s.host} (to become ${become.user})`);
+      throw new BecomeError(`incorrect sudo password for ${conn.user ?? 'the login user'} on ${host} (to become ${become.user})`);
     }
     return r;
   };
@@ -48,13 +49,18 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     const limit = opts.maxOutput ?? PROBE_OUTPUT_LIMIT;
     const r = await exec(command, { ...opts, maxOutput: limit });
     // A module parses this output: a cut one would be misread.
-    if (r.cut?.stdout) throw new ModuleError(`${s.host}: the output of a probe was larger than ${limit} bytes (${r.cut.stdout + limit})`);
+    if (r.cut?.stdout) throw new ModuleError(`${host}: the output of a probe was larger than ${limit} bytes (${r.cut.stdout + limit})`);
     if (r.code !== 0) {
       const secrets = [...s.secrets, ...(opts.secrets ?? [])];
-      throw new CommandError(s.host, redact(command, secrets), r.code, redact(r.stderr, secrets), redact(r.stdout, secrets), purpose);
+      throw new CommandError(host, redact(command, secrets), r.code, redact(r.stderr, secrets), redact(r.stdout, secrets), purpose);
     }
     return r.stdout;
   };
+  return { host, exec, run };
+}
+
+export function createModuleContext(s: ContextSettings): ModuleContext {
+  const { exec, run } = hostCommands(s.host, s.conn, s);
   return {
     host: s.host,
     vars: s.vars,
@@ -67,7 +73,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
       const backup = /^backup=(.+)$/m.exec(out)?.[1];
       return backup ? { backup } : {};
     },
-    connectionTo: s.connectionTo,
+    connectionTo: async (h) => hostCommands(h, await s.connectionTo(h), s),
     log: s.log,
     evaluate: s.evaluate,
   };

@@ -1,6 +1,6 @@
 // POSIX ACL entries as getfacl prints them ("default:user:postgres:r-x	#effective:r--"),
 // parsing of `getfacl -p` output (one block per file) and normalization of permissions.
-import { ModuleError } from '../../engine/errors.js';
+import { ModuleError } from '../../sdk/index.js';
 
 export type AclType = 'user' | 'group' | 'mask' | 'other';
 

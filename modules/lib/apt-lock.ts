@@ -2,8 +2,7 @@
 // dpkg holds it instead of failing at once. apt >= 1.9.11 waits by itself with
 // DPkg::Lock::Timeout; older apt (Astra Linux SE 1.6 ships 1.4) ignores that option and fails,
 // so the command is retried until the same deadline.
-import { CommandError } from '../../engine/errors.js';
-import type { ModuleContext } from '../../engine/module-api.js';
+import { CommandError, type ModuleContext } from '../../sdk/index.js';
 
 export const LOCK_WAIT_SECONDS = 120;
 

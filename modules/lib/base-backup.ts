@@ -3,7 +3,7 @@
 // prints the backup label (PostgreSQL 10+). A non-exclusive backup ends with its session, so a
 // failure anywhere cannot leave the primary in backup mode; 9.6's exclusive backup is stopped by
 // an exit trap when the session did not stop it.
-import { cmd, quote } from '../../engine/shell.js';
+import { cmd, quote } from '../../sdk/index.js';
 import { describeNode, lsnValue, type PgNodeState } from './pg-node.js';
 import { sqlLiteral } from './psql.js';
 

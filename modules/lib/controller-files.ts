@@ -1,7 +1,7 @@
 // Files that live beside the playbook on the controller (template sources, copy sources).
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ModuleError } from '../../engine/errors.js';
+import { ModuleError } from '../../sdk/index.js';
 
 /**
  * Finds a relative `src` in `<baseDir>/<folder>/`, `<baseDir>/../<folder>/`, then `<baseDir>/`

@@ -2,7 +2,7 @@
 // absent()), ported line by line over binary strings (one char per byte) so that its results
 // are byte-identical: Python's readlines() split, unanchored re.search on each line including
 // its line ending, the last match winning unless firstmatch, and os.linesep '\n' for new lines.
-import { type PyRegex, compilePyRegex, expandTemplate } from '../../engine/python-regex.js';
+import { compilePyRegex, expandTemplate, type PyRegex } from '../../sdk/index.js';
 
 export interface PresentOptions {
   /** All texts are binary strings (see python-regex.ts `toBinary`). */

@@ -1,8 +1,7 @@
 // pgpool-II's pcp_node_info -v, read for every backend id in one round trip: the parsing that
 // playbooks once did with regular expressions over stdout, shared by pcp_node_info and
 // pg_cluster_status.
-import type { ModuleContext } from '../../engine/module-api.js';
-import { cmd, sections, splitSections } from '../../engine/shell.js';
+import { cmd, sections, splitSections, type ModuleContext } from '../../sdk/index.js';
 
 export interface PcpAccess {
   host: string;

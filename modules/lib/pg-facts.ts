@@ -1,7 +1,6 @@
 // PostgreSQL and pgpool-II facts (pg_versions, pg_clusters, pgpool_version), gathered with the
 // engine's facts in the same round trip: the bundled PostgreSQL playbooks decide by them.
-import type { FactProvider } from '../../engine/runner/facts.js';
-import { raw, type ProbeOutput } from '../../engine/module/probe.js';
+import { raw, type FactProvider, type ProbeOutput } from '../../sdk/index.js';
 
 export interface PgCluster {
   version: string;

@@ -3,7 +3,7 @@
 // One sh probe (run as postgres) reads the running server through SQL and the control file
 // through pg_controldata, so that a stopped or crashed node is known too. Shared by
 // rsync_basebackup (which refuses to overwrite a primary or a newer timeline) and pg_topology.
-import { cmd, quote, sections, splitSections, type Section } from '../../engine/shell.js';
+import { cmd, quote, sections, splitSections, type Section } from '../../sdk/index.js';
 import { psqlCommand } from './psql.js';
 
 export interface PgNodeSpec {

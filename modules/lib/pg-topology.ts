@@ -2,8 +2,7 @@
 // from the inventory's names: the inventory only breaks the tie between fresh, unrelated
 // clusters (a first run). When the nodes' own state does not settle it, the answer is a problem
 // to report, never a guess.
-import { wrapBecome } from '../../engine/connection/become.js';
-import type { ModuleContext } from '../../engine/module-api.js';
+import { type ModuleContext } from '../../sdk/index.js';
 import { nodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './pg-node.js';
 
 export interface NodeReport extends PgNodeState {
@@ -92,10 +91,9 @@ export async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpe
   } catch (e) {
     return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
   }
-  const wrapped = wrapBecome(nodeProbe(spec), { user: 'postgres' });
   let r;
   try {
-    r = await conn.exec(wrapped.command, { stdin: wrapped.stdinPrefix });
+    r = await conn.exec(nodeProbe(spec), { becomeUser: 'postgres' });
   } catch (e) {
     return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
   }

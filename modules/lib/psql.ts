@@ -2,9 +2,7 @@
 // as the database's OS user over the local socket, and its output comes back in a form that no
 // value can break: NUL between fields, RS (0x1e) between records, GS (0x1d) for NULL. Errors are
 // printed with their SQLSTATE (VERBOSITY verbose), which does not depend on the server's language.
-import { ModuleError, redact } from '../../engine/errors.js';
-import type { ExecResult, ModuleContext } from '../../engine/module-api.js';
-import { cmd, quote } from '../../engine/shell.js';
+import { ModuleError, cmd, quote, redact, type ExecResult, type ModuleContext } from '../../sdk/index.js';
 
 export interface PsqlTarget {
   db: string;

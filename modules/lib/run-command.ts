@@ -1,9 +1,7 @@
 // What the command and shell modules share: creates/removes probes, running the command and the
 // Ansible-shaped result (stdout, stderr, rc, *_lines), and a non-zero exit as a failure that
 // still carries that result (for register, failed_when and ignore_errors).
-import { ModuleError } from '../../engine/errors.js';
-import type { CheckResult, ModuleContext } from '../../engine/module-api.js';
-import { quote, sections, splitSections } from '../../engine/shell.js';
+import { ModuleError, quote, sections, splitSections, type CheckResult, type ModuleContext } from '../../sdk/index.js';
 
 /** Arguments common to command and shell. */
 export interface RunArgs {

@@ -1,7 +1,7 @@
 // Text that must become bytes (templates) without a silent U+FFFD: strict UTF-8 decoding with
 // the place of the first bad byte, and encoding into UTF-8 or a single-byte code page (Latin-1,
 // CP1251, KOI8-R… as Astra hosts use) that fails on a character the code page lacks.
-import { ModuleError } from '../../engine/errors.js';
+import { ModuleError } from '../../sdk/index.js';
 
 /** Line and column (1-based) of a character offset. */
 function position(text: string, offset: number): string {

@@ -4,7 +4,7 @@
 // e.g. `ufw allow in ssh` → `### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in`.
 // Also the address normalization ufw applies before storing, and a first-match evaluation of
 // the rules for one incoming TCP connection (to tell whether SSH stays reachable).
-import { ModuleError } from '../../engine/errors.js';
+import { ModuleError } from '../../sdk/index.js';
 
 export interface Tuple {
   /** allow, deny, reject, limit, possibly with _log / _log-all. */

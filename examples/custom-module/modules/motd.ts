@@ -1,7 +1,7 @@
 // motd: the message of the day, as a custom tsplay module written in TypeScript. tsplay loads
 // it from a `modules/` folder beside the playbook, or from `--module-path DIR`; a .ts file is
 // transpiled on the fly. The module's logic runs in tsplay; the host only runs sh commands.
-import { defineModule } from 'tsplay';
+import { defineModule, quote } from 'tsplay';
 
 interface Args {
   message: string;
@@ -14,9 +14,6 @@ interface Plan {
   content: string;
   mode: string;
 }
-
-/** POSIX sh quoting of one word. */
-const q = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** YAML 1.1 reads an unquoted 0644 as the integer 420: as in Ansible, that is the octal mode. */
 const octal = (mode: string | number): string => (typeof mode === 'number' ? mode.toString(8) : mode).padStart(4, '0');
@@ -49,7 +46,7 @@ export default defineModule<Args, Plan>({
     const content = contentOf(a);
     const mode = octal(a.mode);
     // One round trip: the mode on the first line, then the content (or "absent").
-    const out = await ctx.run(`if [ -f ${q(a.path)} ]; then stat -c %a -- ${q(a.path)} && cat -- ${q(a.path)}; else echo absent; fi`);
+    const out = await ctx.run(`if [ -f ${quote(a.path)} ]; then stat -c %a -- ${quote(a.path)} && cat -- ${quote(a.path)}; else echo absent; fi`);
     const nl = out.indexOf('\n');
     const first = out.slice(0, nl);
     const exists = first !== 'absent';
@@ -63,6 +60,7 @@ export default defineModule<Args, Plan>({
     return {
       changed: true,
       description: `${a.path}: ${changes.join(', ')}`,
+      kind: exists ? 'modify' : 'create',
       diffs: before === content ? [] : [{ path: a.path, before, after: content }],
       plan: { content, mode },
     };

@@ -1,8 +1,8 @@
 // File attributes shared by the file modules: one `stat` probe (GNU coreutils) and its parser,
 // Ansible's mode handling (YAML integers, octal strings, symbolic modes such as u=rw,g=r,o=r),
 // the comparison of owner/group/mode with what a task wants, and the script that sets them.
-import { ModuleError } from '../../engine/errors.js';
-import { quote } from '../../engine/shell.js';
+import { ModuleError } from '../engine/errors.js';
+import { quote } from '../engine/shell.js';
 
 export type PathKind = 'absent' | 'file' | 'directory' | 'link' | 'other';
 

@@ -1,8 +1,8 @@
 // A file whose whole content a module decides (template, copy): compare the wanted bytes and
 // attributes with the remote file read in one round trip, then write atomically only if needed.
-import { ModuleError } from '../../engine/errors.js';
-import type { ApplyResult, CheckResult, ModuleContext } from '../../engine/module-api.js';
-import { quote } from '../../engine/shell.js';
+import { ModuleError } from '../engine/errors.js';
+import type { ApplyResult, CheckResult, ModuleContext } from '../engine/module-api.js';
+import { quote } from '../engine/shell.js';
 import { type ResolvedAttrs, type WantedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './file-attrs.js';
 import { type RemoteFile, checkValidate, diffText, sameAsDigest } from './remote-file.js';
 

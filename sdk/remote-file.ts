@@ -1,10 +1,10 @@
 // Reads a remote file's bytes and its stat in ONE round trip. The content travels base64-encoded
 // so that every byte (no trailing newline, CRLF, non-UTF-8) arrives exactly as it is on disk.
 import { createHash } from 'node:crypto';
-import { ModuleError } from '../../engine/errors.js';
-import { posixCksum } from '../../engine/runner/atomic-write.js';
-import type { ModuleContext } from '../../engine/module-api.js';
-import { type Section, quote, sections, splitSections } from '../../engine/shell.js';
+import { ModuleError } from '../engine/errors.js';
+import { posixCksum } from '../engine/runner/atomic-write.js';
+import type { ModuleContext } from '../engine/module-api.js';
+import { type Section, quote, sections, splitSections } from '../engine/shell.js';
 import { type PathStat, parseStat, statProbe } from './file-attrs.js';
 
 export interface RemoteFile {
