@@ -20,8 +20,11 @@ const LOOP_CONTROL = ['loop_var', 'label', 'index_var', 'pause', 'extended', 'ex
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'pre_tasks', 'tasks',
   'post_tasks', 'handlers', 'tags', 'check_mode', 'any_errors_fatal', 'serial', 'strategy', 'environment', 'roles',
-  'max_fail_percentage', 'order', 'vars_prompt', 'throttle',
+  'max_fail_percentage', 'order', 'vars_prompt', 'throttle', 'gather_subset',
 ]);
+
+/** gather_subset names (Ansible's; those tsplay has no facts for select nothing more). */
+const SUBSETS = ['all', 'min', 'hardware', 'network', 'virtual', 'ohai', 'facter'];
 
 const TASK_KEYS = new Set([
   'name', 'when', 'loop', 'with_items', 'loop_control', 'register', 'changed_when', 'failed_when', 'ignore_errors',
@@ -211,6 +214,7 @@ class Loader implements RoleLoaderHost {
       vars,
       varsFiles,
       gatherFacts: this.bool(entry, 'gather_facts') ?? true,
+      gatherSubset: this.gatherSubset(entry),
       become: base.become,
       becomeUser: base.becomeUser,
       checkMode: base.checkMode,
@@ -240,6 +244,19 @@ class Loader implements RoleLoaderHost {
       else this.problem(at, `'serial' must be a number of hosts, a percentage ('30%') or a list of them, not ${JSON.stringify(x)}`);
     });
     return out;
+  }
+
+  private gatherSubset(entry: Obj): string[] | undefined {
+    const v = entry.gather_subset;
+    if (v === undefined || v === null) return undefined;
+    const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : Array.isArray(v) ? v : undefined;
+    if (!list || !list.every((s) => typeof s === 'string')) {
+      this.problem(locOf(entry, 'gather_subset', 'value'), "'gather_subset' must be a list of subsets (or a comma-separated string)");
+      return undefined;
+    }
+    const bad = list.filter((s) => !SUBSETS.includes(s.replace(/^!/, '')));
+    if (bad.length) this.problem(locOf(entry, 'gather_subset', 'value'), `unknown gather_subset '${bad.join("', '")}'`, `subsets: ${SUBSETS.join(', ')} (each may start with !)`);
+    return list as string[];
   }
 
   private percentage(entry: Obj): number | undefined {

@@ -97,6 +97,8 @@ export interface Play {
   vars: Record<string, unknown>;
   varsFiles: { path: string; loc: Loc }[];
   gatherFacts: boolean;
+  /** gather_subset as written (all, min, hardware, network, !x …); undefined: all. */
+  gatherSubset?: string[];
   become?: boolean;
   becomeUser?: string;
   checkMode?: boolean;

@@ -8,7 +8,7 @@ import { loadTasksFile } from '../playbook/load.js';
 import type { BlockTask, IncludeTask, MetaTask, ModuleTask, Play, Playbook, Task } from '../playbook/model.js';
 import { tagsSelect } from '../playbook/tags.js';
 import { loadYamlStrict } from '../yaml-source.js';
-import { gatherFacts } from './facts.js';
+import { factsDict, gatherFacts, selectSubsets } from './facts.js';
 import { cryptPassword } from './crypt.js';
 import { LayeredVars } from './host-vars.js';
 import { RunState, type RunOptions, type StopSignal } from './run-state.js';
@@ -121,7 +121,8 @@ class PlayRunner {
   }
 
   private async gather(hosts: string[]): Promise<void> {
-    const todo = this.active(hosts).filter((h) => !this.run.host(h)!.factsGathered);
+    const want = selectSubsets(this.play.gatherSubset);
+    const todo = this.active(hosts).filter((h) => [...want].some((x) => !this.run.host(h)!.factSubsets.has(x)));
     if (!todo.length) return;
     await this.reporter.task('Gathering Facts', 'facts', todo);
     await forEachLimited(todo, this.run.opts.forks, async (h) => {
@@ -129,8 +130,11 @@ class PlayRunner {
       const t0 = Date.now();
       try {
         const conn = await this.run.pool.get(h);
-        s.facts = await gatherFacts(conn, this.run.opts.factProviders);
-        s.factsGathered = true;
+        const facts = { ...s.facts, ...(await gatherFacts(conn, this.run.opts.factProviders, want)) };
+        delete facts.ansible_facts;
+        // Ansible's dictionary beside the ansible_* names: the same facts, keys without the prefix.
+        s.facts = { ...facts, ansible_facts: factsDict(facts) };
+        for (const x of want) s.factSubsets.add(x);
         s.stats.ok++;
         this.reporter.outcome({ host: h, status: 'ok', durationMs: Date.now() - t0 });
       } catch (e) {
@@ -217,9 +221,11 @@ class PlayRunner {
       // As in Ansible, a failure that goes to rescue counts as rescued, not failed, in the
       // recap (a failure inside rescue then counts for itself).
       for (const h of rescuing) {
-        const stats = this.run.host(h)!.stats;
-        stats.rescued++;
-        stats.failed = failedBefore.get(h)!;
+        const s = this.run.host(h)!;
+        s.stats.rescued++;
+        s.stats.failed = failedBefore.get(h)!;
+        // As Ansible: set for the rest of the run (its non-persistent facts), the latest failure wins.
+        if (s.lastFailure) Object.assign(s.hostFacts, { ansible_failed_task: s.lastFailure.task, ansible_failed_result: s.lastFailure.result });
       }
       failed = await this.withFailuresHeld(rescuing, () => this.runList(block.rescue, rescuing));
     }
@@ -281,8 +287,9 @@ class PlayRunner {
   }
 
   /** A host fails outside a module task (a condition or a file name that cannot be evaluated). */
-  private failHost(h: string, e: unknown, failed: Set<string>): void {
+  private failHost(h: string, e: unknown, failed: Set<string>, task?: Task): void {
     this.reporter.outcome({ host: h, status: 'failed', message: (e as Error).message, durationMs: 0 });
+    this.run.host(h)!.lastFailure = { task: task ? failedTask(task) : {}, result: { failed: true, msg: (e as Error).message } };
     this.run.host(h)!.stats.failed++;
     this.run.host(h)!.failed = true;
     failed.add(h);
@@ -311,7 +318,7 @@ class PlayRunner {
         for (const h of live) this.run.host(h)!.ended = true;
         break;
       case 'clear_facts':
-        for (const h of live) Object.assign(this.run.host(h)!, { facts: {}, factsGathered: false, hostFacts: {} });
+        for (const h of live) Object.assign(this.run.host(h)!, { facts: {}, factSubsets: new Set(), hostFacts: {} });
         break;
       case 'noop':
         break;
@@ -364,6 +371,7 @@ class PlayRunner {
       else if (r.status === 'failed') {
         s.failed = true;
         failed.add(h);
+        s.lastFailure = { task: failedTask(task), result: r.result };
       }
       if (r.notify) for (const n of task.notify) this.notify(n, h);
     });
@@ -545,4 +553,10 @@ async function promptVars(play: Play, opts: RunOptions): Promise<Record<string, 
     out[p.name] = value;
   }
   return out;
+}
+
+/** ansible_failed_task: what Ansible's serialized task shows that tsplay has. */
+function failedTask(task: Task): Record<string, unknown> {
+  const action = task.kind === 'module' ? task.module.name : task.kind === 'include' ? 'include_tasks' : task.kind;
+  return { name: task.name ?? '', action, ...(task.kind === 'module' ? { args: task.args } : {}), role: task.role ?? '', path: `${task.loc.file}:${task.loc.line}` };
 }

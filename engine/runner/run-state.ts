@@ -51,7 +51,10 @@ export interface RunOptions {
 
 export class HostState {
   facts: Record<string, unknown> = {};
-  factsGathered = false;
+  /** The gather_subsets already gathered this run (facts are gathered once; more subsets, once more). */
+  factSubsets = new Set<string>();
+  /** The last failed task here and its result: ansible_failed_task / ansible_failed_result in rescue. */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   /** Registered results and set_fact values: they live for the whole run. */
   hostFacts: Record<string, unknown> = {};
   /** Vars from the current play's vars_files. */
