@@ -30,6 +30,8 @@ export interface TaskOutcome {
   output?: string;
   diffs?: FileDiff[];
   durationMs: number;
+  /** The message is shown at the default verbosity too (a dry run's "not checkable" skip). */
+  reasonShown?: boolean;
   /** ignore_errors turned a failure into this outcome. */
   ignored?: boolean;
 }

@@ -1,24 +1,38 @@
 // The live view in a terminal (listr2): each task is a list of its hosts, each host's line
-// turning into ok / changed / failed / skipped with its duration as outcomes arrive.
+// turning into ok / changed / failed / skipped with its duration as outcomes arrive; a loop's
+// line lists every item. What needs more room (a failure's message, debug output, diffs) is
+// printed once below the task, host by host in the task's order, each labelled.
 import type { ListrTaskWrapper } from 'listr2';
 import { redact } from '../errors.js';
 import { unifiedDiff } from './diff.js';
-import { hostLabel, recapLine } from './plain.js';
+import { diffLabel, hostLabel, recapLine } from './plain.js';
 import type { HostStats, TaskOutcome } from '../outcome.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
 interface HostLine {
-  last?: TaskOutcome;
+  /** Every outcome so far: one, or one per loop item. */
+  outcomes: TaskOutcome[];
   wrapper?: Wrapper;
   worst: TaskOutcome['status'];
+  /** Printed below the task: failures, debug output, diffs. */
+  notes: string[];
+}
+
+/** One outcome in a host's line: the failure's message is not repeated here (it is below). */
+export function outcomeTitle(o: TaskOutcome): string {
+  const shown = o.status === 'changed' || o.status === 'ignored' || (o.status === 'skipped' && o.reasonShown);
+  const why = o.message && shown ? ` — ${o.message.split('\n')[0]}` : '';
+  return `${hostLabel(o)} ${o.status}${why} (${(o.durationMs / 1000).toFixed(2)}s)`;
 }
 
 const RANK = ['skipped', 'ok', 'changed', 'ignored', 'failed', 'unreachable'];
 
 export class LiveReporter implements Reporter {
   private lines = new Map<string, HostLine>();
+  /** The hosts of the current task, in its order. */
+  private order: string[] = [];
   private release?: () => void;
   private running?: Promise<unknown>;
   private notes: string[] = [];
@@ -35,7 +49,8 @@ export class LiveReporter implements Reporter {
 
   async task(title: string, kind: 'task' | 'handler' | 'facts', hosts: string[]): Promise<void> {
     const { Listr } = await import('listr2');
-    this.lines = new Map(hosts.map((h) => [h, { worst: 'skipped' }]));
+    this.order = hosts;
+    this.lines = new Map(hosts.map((h) => [h, { worst: 'skipped', outcomes: [], notes: [] }]));
     const all = new Promise<void>((r) => (this.release = r));
     const head = this.text(kind === 'handler' ? `RUNNING HANDLER [${title}]` : `TASK [${title}]`);
     const list = new Listr(
@@ -52,8 +67,10 @@ export class LiveReporter implements Reporter {
                   await all;
                   const line = this.lines.get(h)!;
                   this.show(h);
-                  if (!line.last || line.worst === 'skipped') t.skip(this.text(line.last ? hostLabel(line.last) + ' skipped' : `${h} skipped`));
-                  else if (line.worst === 'failed' || line.worst === 'unreachable') throw new Error(this.text(`${hostLabel(line.last)}: ${line.last.message ?? line.worst}`));
+                  const last = line.outcomes.at(-1);
+                  if (!last || line.worst === 'skipped') t.skip(this.text(last ? outcomeTitle(last) : `${h} skipped`));
+                  // The message is printed once, below the task: the error only marks the line.
+                  else if (line.worst === 'failed' || line.worst === 'unreachable') throw new Error(this.text(`[${h}] ${line.worst}`));
                 },
               })),
               { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } },
@@ -70,26 +87,31 @@ export class LiveReporter implements Reporter {
 
   private show(host: string): void {
     const line = this.lines.get(host);
-    if (!line?.wrapper || !line.last) return;
-    const o = line.last;
-    const why = o.message && o.status !== 'ok' && o.status !== 'skipped' ? ` — ${o.message.split('\n')[0]}` : '';
-    line.wrapper.title = this.text(`${hostLabel(o)} ${o.status}${why} (${(o.durationMs / 1000).toFixed(2)}s)`);
+    if (!line?.wrapper || !line.outcomes.length) return;
+    line.wrapper.title = this.text(line.outcomes.map(outcomeTitle).join('\n'));
   }
 
   outcome(o: TaskOutcome): void {
-    const line = this.lines.get(o.host) ?? { worst: 'skipped' as const };
-    this.lines.set(o.host, line);
-    line.last = o;
+    let line = this.lines.get(o.host);
+    if (!line) this.lines.set(o.host, (line = { worst: 'skipped', outcomes: [], notes: [] }));
+    if (!this.order.includes(o.host)) this.order.push(o.host);
+    line.outcomes.push(o);
     if (RANK.indexOf(o.status) > RANK.indexOf(line.worst)) line.worst = o.status;
     this.show(o.host);
-    if (o.output !== undefined) this.notes.push(this.text(`${hostLabel(o)}:\n${o.output.replace(/^/gm, '    ')}`));
-    if (o.status === 'failed' || o.status === 'unreachable') this.notes.push(this.text(`fatal: ${hostLabel(o)}: ${o.message ?? ''}${o.ignored ? ' (ignored)' : ''}`));
-    if (this.o.diff) for (const d of o.diffs ?? []) this.notes.push(this.text(unifiedDiff(d).trimEnd()));
+    if (o.output !== undefined) line.notes.push(this.text(`${hostLabel(o)}:\n${o.output.replace(/^/gm, '    ')}`));
+    if (o.status === 'failed' || o.status === 'unreachable') line.notes.push(this.text(`fatal: ${hostLabel(o)}: ${o.message ?? ''}${o.ignored ? ' (ignored)' : ''}`));
+    if (this.o.diff) for (const d of o.diffs ?? []) line.notes.push(this.text(`${diffLabel(o)}\n${unifiedDiff(d).trimEnd()}`));
   }
 
   async taskDone(): Promise<void> {
     this.release?.();
     await this.running;
+    this.flush();
+  }
+
+  /** The notes of the task, host by host in its order, then the warnings. */
+  private flush(): void {
+    for (const h of this.order) for (const n of this.lines.get(h)?.notes.splice(0) ?? []) this.o.write(n + '\n');
     for (const n of this.notes.splice(0)) this.o.write(n + '\n');
   }
 
@@ -98,7 +120,7 @@ export class LiveReporter implements Reporter {
   }
 
   recap(stats: Map<string, HostStats>, elapsedMs: number): void {
-    for (const n of this.notes.splice(0)) this.o.write(n + '\n');
+    this.flush();
     const pad = Math.max(0, ...[...stats.keys()].map((h) => h.length)) + 2;
     this.o.write(`\nPLAY RECAP ${'*'.repeat(68)}\n`);
     for (const [h, s] of stats) this.o.write(recapLine(h, s, pad) + '\n');

@@ -15,12 +15,19 @@ export function hostLabel(o: TaskOutcome): string {
   return o.item !== undefined ? `[${who}] => (item=${o.item})` : `[${who}]`;
 }
 
+/** The line above a diff: whose it is (host, delegate, item). */
+export const diffLabel = (o: TaskOutcome): string => `diff ${hostLabel(o)}:`;
+
 export function recapLine(host: string, s: HostStats, pad: number): string {
   const cols = Object.entries(s).map(([k, v]) => `${k}=${v}`.padEnd(k.length + 5));
   return `${host.padEnd(pad)} : ${cols.join(' ').trimEnd()}`;
 }
 
 export class PlainReporter implements Reporter {
+  /** Diffs wait for the end of the task, to come host by host in the task's order. */
+  private diffs = new Map<string, string[]>();
+  private order: string[] = [];
+
   constructor(private o: ReporterOptions) {}
 
   private out(text: string): void {
@@ -31,7 +38,8 @@ export class PlainReporter implements Reporter {
     this.out(banner(`PLAY [${name}]`));
   }
 
-  task(title: string, kind: 'task' | 'handler' | 'facts'): void {
+  task(title: string, kind: 'task' | 'handler' | 'facts', hosts: string[]): void {
+    this.order = [...hosts];
     const word = kind === 'handler' ? 'RUNNING HANDLER' : 'TASK';
     this.out(banner(`${word} [${title}]`));
   }
@@ -47,7 +55,7 @@ export class PlainReporter implements Reporter {
         break;
       }
       case 'skipped':
-        this.out(`skipping: ${label}${this.o.verbosity > 0 && o.message ? `: ${o.message}` : ''}`);
+        this.out(`skipping: ${label}${(this.o.verbosity > 0 || o.reasonShown) && o.message ? `: ${o.message}` : ''}`);
         break;
       case 'unreachable':
         this.out(`fatal: ${label}: UNREACHABLE! => ${o.message ?? ''}`);
@@ -59,10 +67,17 @@ export class PlainReporter implements Reporter {
         break;
     }
     if (o.output !== undefined) this.out(o.output.replace(/^/gm, '    '));
-    if (this.o.diff) for (const d of o.diffs ?? []) this.out(unifiedDiff(d).trimEnd());
+    if (!this.o.diff || !o.diffs?.length) return;
+    if (!this.order.includes(o.host)) this.order.push(o.host);
+    const list = this.diffs.get(o.host) ?? [];
+    this.diffs.set(o.host, list);
+    for (const d of o.diffs) list.push(`${diffLabel(o)}\n${unifiedDiff(d).trimEnd()}`);
   }
 
-  taskDone(): void {}
+  taskDone(): void {
+    for (const h of this.order) for (const d of this.diffs.get(h) ?? []) this.out(d);
+    this.diffs.clear();
+  }
 
   warning(message: string): void {
     this.out(`[WARNING]: ${message}`);

@@ -58,6 +58,8 @@ class Loader implements RoleLoaderHost {
   private stack: string[] = [];
   /** Roles of the play being loaded. */
   private roles: PlayRoles | undefined;
+  /** The notify: names of the play being loaded, checked against its handlers at its end. */
+  private notifications: { loc: Loc; name: string }[] | undefined;
 
   constructor(private registry: ModuleRegistry, readonly rolesPath: readonly string[] = []) {}
 
@@ -195,6 +197,7 @@ class Loader implements RoleLoaderHost {
     };
     // As in Ansible: pre_tasks, then the roles, then tasks (roles and tasks share one handler flush).
     this.roles = new PlayRoles(this, baseDir);
+    this.notifications = [];
     const preTasks = section('pre_tasks');
     const roleTasks = this.playRoles(entry, base);
     const tasks = [...roleTasks, ...section('tasks')];
@@ -205,6 +208,14 @@ class Loader implements RoleLoaderHost {
     });
     const handlers = [...this.roles.handlers, ...playHandlers];
     this.roles = undefined;
+    const playName = this.str(entry, 'name') ?? String(hosts ?? '');
+    for (const n of this.notifications) {
+      if (!handlers.some((h) => h.name === n.name || h.listen.includes(n.name))) {
+        const names = handlers.flatMap((h) => [h.name, ...h.listen]).filter((x): x is string => !!x);
+        this.problem(n.loc, `notify: no handler named '${n.name}' in play '${playName}'`, names.length ? `its handlers: ${[...new Set(names)].join(', ')}` : 'the play has no handlers');
+      }
+    }
+    this.notifications = undefined;
     return {
       name: this.str(entry, 'name') ?? String(hosts ?? ''),
       hosts: Array.isArray(hosts) ? hosts.join(':') : String(hosts ?? ''),
@@ -487,6 +498,8 @@ class Loader implements RoleLoaderHost {
     for (const k of Object.keys(lco)) if (!LOOP_CONTROL.includes(k)) this.problem(locOf(lco, k), `unknown loop_control key '${k}'`, `allowed: ${LOOP_CONTROL.join(', ')}`);
     if (lco.extended !== undefined) this.bool(lco, 'extended');
     const notify = this.tags(t, 'notify');
+    // A templated name is known only at run time (then an unknown one is a warning).
+    for (const n of notify) if (!n.includes('{{')) this.notifications?.push({ loc: locOf(t, 'notify', 'value') ?? loc, name: n });
     const task: ModuleTask = {
       kind: 'module',
       name,

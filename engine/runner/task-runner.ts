@@ -34,6 +34,8 @@ interface ItemOutcome {
   diffs?: FileDiff[];
   /** The change is a check-mode prediction: apply did not run. */
   predicted: boolean;
+  /** A dry run skipped it as not checkable: the reason is worth showing by default. */
+  notCheckable?: boolean;
 }
 
 const controller = new LocalConnection('localhost');
@@ -138,7 +140,7 @@ function dryRunView(run: RunState, task: ModuleTask, host: string, o: ItemOutcom
   if (o.predicted) state.predictedChanges++;
   if (!taskCheckMode(run, task) || o.status !== 'failed' || state.predictedChanges === 0) return o;
   const message = `not checkable before earlier changes are made: ${o.message ?? 'failed'}`;
-  return { ...o, status: 'skipped', message, result: { ...o.result, failed: false, skipped: true, msg: message } };
+  return { ...o, status: 'skipped', message, notCheckable: true, result: { ...o.result, failed: false, skipped: true, msg: message } };
 }
 
 async function executeWithRetries(run: RunState, task: ModuleTask, host: string, ev: Evaluator, layers: Record<string, unknown>[]): Promise<ItemOutcome> {
@@ -167,7 +169,8 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
 
 /** changed_when and failed_when, evaluated with the registered name bound to this result. */
 function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
-  if (o.predicted || o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
+  if (o.predicted) return predictedChange(run, task, host, o, layers);
+  if (o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
   const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
   try {
     let status = o.status;
@@ -190,6 +193,19 @@ function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, la
 /** The task's own check_mode: when set, else --check: for the step, the outcome and ansible_check_mode. */
 export function taskCheckMode(run: RunState, task: ModuleTask): boolean {
   return checkModeOf(task.checkMode, run.opts.checkMode);
+}
+
+/**
+ * A dry run's change under changed_when: a condition that holds without the result apply would
+ * give (`changed_when: false`, a variable) decides; one that reads that result (stdout, rc)
+ * cannot be known, and the prediction stays a change.
+ */
+function predictedChange(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
+  if (task.changedWhen === undefined) return o;
+  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
+  const changed = safe(() => ev.test(task.changedWhen));
+  if (changed !== false) return o;
+  return { ...o, status: 'ok', predicted: false, result: { ...o.result, changed: false } };
 }
 
 export interface PreparedTask {
@@ -318,6 +334,7 @@ function report(
     diffs: hidden ? undefined : o.diffs,
     durationMs: Date.now() - started,
     ignored,
+    reasonShown: o.notCheckable,
   });
   if (itemOnly) return { status: o.status, changed: o.status === 'changed', result: o.result, notify: false };
   return finish(run, task, host, o);

@@ -2,6 +2,8 @@
 // notifications, in the order they are defined, flushed early by meta: flush_handlers, reached
 // through listen, and not run when nothing changed.
 import { expect } from 'chai';
+import { join } from 'node:path';
+import { ValidationError } from '../../engine/errors.js';
 import { localInventory, playbookDir, removePlaybookDirs } from '../support/cli.js';
 import { recap, runInProcess, seen } from './in-process.js';
 
@@ -93,7 +95,7 @@ describe('integration: handlers', function () {
     expect(seen(r.records, 'h2', 'step')).to.deep.equal(['pre', 'handler', 'task']);
   });
 
-  it('a notification of an unknown handler is a warning', async () => {
+  it('a notification of an unknown handler is a load-time error with file:line, before any host is contacted', async () => {
     const dir = playbookDir({
       'inventory.yml': localInventory(['h1']),
       'site.yml': `
@@ -104,7 +106,8 @@ describe('integration: handlers', function () {
       notify: no such handler
 `,
     });
-    const r = await runInProcess(dir);
-    expect(r.out).to.include("[WARNING]: no handler named 'no such handler'");
+    const r = await runInProcess(dir).catch((e: Error) => e);
+    expect(r).to.be.instanceOf(ValidationError);
+    expect((r as Error).message).to.include(`${join(dir, 'site.yml')}:6:15: notify: no handler named 'no such handler' in play 'all'`);
   });
 });
