@@ -55,6 +55,8 @@ class PlayRunner {
   broken = false;
   /** Hosts inside the block part of blocks that have a rescue: their failures are not final yet. */
   private rescuable: Set<string>[] = [];
+  /** meta: end_play ran: no later batch of this play starts (the next play does). */
+  endedPlay = false;
   /** The hosts of this batch (all the play's hosts without serial). */
   private batch: string[] = [];
 
@@ -312,7 +314,10 @@ class PlayRunner {
         break;
       case 'end_play':
         // As in Ansible: the play ends for every host when the condition holds for one.
-        if (live.length) for (const h of this.run.playHosts) this.run.host(h)!.ended = true;
+        if (live.length) {
+          for (const h of this.run.playHosts) this.run.host(h)!.ended = true;
+          this.endedPlay = true;
+        }
         break;
       case 'end_host':
         for (const h of live) this.run.host(h)!.ended = true;
@@ -438,6 +443,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
       const withPrompts = Object.keys(prompted).length ? { ...play, vars: { ...play.vars, ...prompted } } : play;
       const ordered = orderHosts(hosts, play.order);
       const sizes = play.serial.map((x) => (typeof x === 'string' && x.includes('{{') ? stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(x)) : x));
+      run.playHostsAll = ordered;
       for (const batch of serialBatches(ordered, sizes)) {
         if (opts.stop?.signal) break;
         for (const h of batch) played.add(h);
@@ -449,6 +455,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
           broken = true;
           break;
         }
+        if (runner.endedPlay) break;
       }
       if (broken) break;
     }

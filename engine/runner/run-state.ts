@@ -78,6 +78,8 @@ export class RunState {
   readonly pool: ConnectionPool;
   play?: Play;
   playHosts: string[] = [];
+  /** All the play's hosts, every batch. */
+  playHostsAll: string[] = [];
   /** --start-at-task: the task name still awaited; tasks before it, in any play, are skipped. */
   waitingFor: string | undefined;
   private groups: Record<string, string[]>;
@@ -115,6 +117,8 @@ export class RunState {
       ansible_verbosity: this.opts.verbosity,
       ansible_play_hosts: this.playHosts,
       play_hosts: this.playHosts,
+      ansible_play_batch: this.playHosts,
+      ansible_play_hosts_all: this.playHostsAll,
     };
     return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
   }

@@ -201,4 +201,36 @@ describe('integration: play keywords compared with ansible-playbook', function (
     expect(r.ansible.log).to.deep.equal(['A=play B=block C=it\'s "$HOME" `id` ; x', 'it\'s "$HOME" `id` ; x', 'command saw block']);
     same(r);
   });
+
+  it('meta: end_play under serial ends the later batches too; ansible_play_batch and ansible_play_hosts_all', async () => {
+    const dir = playbookDir({
+      'inventory.yml': localInventory(['h1', 'h2', 'h3', 'h4']),
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - ${say('batch {{ ansible_play_batch[0] }} {{ ansible_play_batch[1] }} all {{ ansible_play_hosts_all[3] }}')}
+- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - ${say('before')}
+    - meta: end_play
+      when: inventory_hostname == 'h1'
+    - ${say('after')}
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ${say('next play')}
+`,
+    });
+    const r = await runBoth(dir);
+    expect(r.ansible.log).to.deep.equal([
+      'h1 batch h1 h2 all h4', 'h2 batch h1 h2 all h4', 'h3 batch h3 h4 all h4', 'h4 batch h3 h4 all h4',
+      'h1 before', 'h2 before',
+      'h1 next play', 'h2 next play', 'h3 next play', 'h4 next play',
+    ]);
+    same(r);
+  });
 });
