@@ -49,6 +49,11 @@ export interface NoChange {
   result?: Record<string, unknown>;
   /** Host variables to set (set_fact and friends). */
   facts?: Record<string, unknown>;
+  /**
+   * Variables loaded from files (include_vars): they rank above vars_files and below set_fact,
+   * and are templated when used, as vars files are.
+   */
+  vars?: Record<string, unknown>;
   /** Text always shown to the person running the playbook (debug). */
   output?: string;
 }
@@ -163,6 +168,8 @@ export interface ModuleDefinition<A = any, P = any> {
   freeForm?: string;
   /** Runs on the controller only: no connection is opened for it. */
   controllerOnly?: boolean;
+  /** Runs once for all the play's hosts, as if `run_once` were set (pause). */
+  runOnce?: boolean;
   /**
    * The check only reads state that stays as it is while nothing changes the host (files,
    * packages, rules; not a port that is coming up, not the clock): the runner may then read it

@@ -3,13 +3,18 @@ import { type FactProvider, type ModuleDefinition } from '../sdk/index.js';
 import apt from './apt.js';
 import assert from './assert.js';
 import authorized_key from './authorized_key.js';
+import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
 import file_line from './file_line.js';
+import getent from './getent.js';
+import group from './group.js';
 import hostname from './hostname.js';
+import include_vars from './include_vars.js';
+import pause from './pause.js';
 import pcp_node_info from './pcp_node_info.js';
 import pg_client from './pg_client.js';
 import pg_cluster_status from './pg_cluster_status.js';
@@ -18,11 +23,13 @@ import pg_md5 from './pg_md5.js';
 import pg_topology from './pg_topology.js';
 import postgresql_query from './postgresql_query.js';
 import postgresql_user from './postgresql_user.js';
+import replace from './replace.js';
 import rsync_basebackup from './rsync_basebackup.js';
 import service from './service.js';
 import set_fact from './set_fact.js';
 import setfacl from './setfacl.js';
 import shell from './shell.js';
+import slurp from './slurp.js';
 import ssh_keypair from './ssh_keypair.js';
 import stat from './stat.js';
 import template from './template.js';
@@ -35,13 +42,18 @@ export const bundledModules: readonly ModuleDefinition[] = [
   apt,
   assert,
   authorized_key,
+  blockinfile,
   command,
   copy,
   debug,
   fail,
   file,
   file_line,
+  getent,
+  group,
   hostname,
+  include_vars,
+  pause,
   pcp_node_info,
   pg_client,
   pg_cluster_status,
@@ -50,11 +62,13 @@ export const bundledModules: readonly ModuleDefinition[] = [
   pg_topology,
   postgresql_query,
   postgresql_user,
+  replace,
   rsync_basebackup,
   service,
   set_fact,
   setfacl,
   shell,
+  slurp,
   ssh_keypair,
   stat,
   template,

@@ -356,7 +356,8 @@ class PlayRunner {
 
   private async runModuleTask(task: ModuleTask, hosts: string[], kind: 'task' | 'handler' = 'task', at?: { tasks: Task[]; index: number }): Promise<Set<string>> {
     if (kind === 'task' && !this.selected(task)) return new Set();
-    const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
+    const once = task.runOnce || task.module.runOnce === true;
+    const targets = once ? hosts.slice(0, 1) : hosts;
     await this.reporter.task(this.title(task, hosts), kind, targets);
     const results = await forEachLimited(
       targets,
@@ -381,7 +382,7 @@ class PlayRunner {
       if (r.notify) for (const n of task.notify) this.notify(n, h);
     });
     const r = results[0];
-    if (task.runOnce && r) {
+    if (once && r) {
       // As in Ansible, a run_once result applies to every host of the play.
       for (const h of hosts.slice(1)) {
         if (task.register) this.run.host(h)!.hostFacts[task.register] = r.result;

@@ -59,6 +59,8 @@ export class HostState {
   hostFacts: Record<string, unknown> = {};
   /** Vars from the current play's vars_files. */
   varsFiles: Record<string, unknown> = {};
+  /** include_vars: above vars_files, below set_fact; kept from play to play, as in Ansible. */
+  includedVars: Record<string, unknown> = {};
   failed = false;
   unreachable = false;
   /** Changes predicted (not made) under --check so far. */
@@ -120,7 +122,7 @@ export class RunState {
       ansible_play_batch: this.playHosts,
       ansible_play_hosts_all: this.playHostsAll,
     };
-    return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
+    return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.includedVars, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
   }
 
   /**

@@ -287,6 +287,7 @@ async function execute(run: RunState, task: ModuleTask, host: string, ev: Evalua
 
 function noChange(run: RunState, host: string, check: CheckResult & { changed: false }): ItemOutcome {
   if (check.facts) Object.assign(run.host(host)!.hostFacts, check.facts);
+  if (check.vars) Object.assign(run.host(host)!.includedVars, check.vars);
   return { status: 'ok', message: check.reason, output: check.output, result: { msg: check.reason, ...check.result, changed: false }, predicted: false };
 }
 

@@ -81,7 +81,9 @@ export function runAnsiblePlaybook(
       const stdout = Buffer.concat(out).toString();
       const stderr = Buffer.concat(err).toString();
       try {
-        resolve({ report: JSON.parse(stdout) as AnsibleReport, code: code ?? -1, stderr });
+        // Some modules (pause) print to the terminal before the callback's report.
+        const report = stdout.search(/^\{$/m);
+        resolve({ report: JSON.parse(report > 0 ? stdout.slice(report) : stdout) as AnsibleReport, code: code ?? -1, stderr });
       } catch (e) {
         reject(new Error(`cannot read ansible-playbook's JSON report (exit ${code}): ${(e as Error).message}\n${stderr}\n${stdout.slice(0, 2000)}`));
       }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModuleDefinition } from '../../../engine/module-api.js';
 import { type AnsibleHostResult, runAnsiblePlaybook } from '../../support/ansible.js';
-import { runLocal } from '../local/local-run.js';
+import { type LocalOptions, runLocal } from '../local/local-run.js';
 
 export interface SideTask {
   /** Ansible's module name. */
@@ -14,16 +14,18 @@ export interface SideTask {
 }
 
 /** Every task's result for localhost, in order (ignore_errors on each, so a failure is a result). */
-export async function ansibleResults(dir: string, tasks: SideTask[], file = 'playbook.json'): Promise<AnsibleHostResult[]> {
+export async function ansibleResults(dir: string, tasks: SideTask[], o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AnsibleHostResult[]> {
   const play = tasks.map((t, i) => ({
     name: `case ${i}`,
     [t.module]: t.args,
     ignore_errors: true,
     ...(t.checkMode ? { check_mode: true } : {}),
   }));
-  const playbook = join(dir, file);
-  writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: play }]));
-  const { report } = await runAnsiblePlaybook(playbook, { tmp: dir });
+  // A YAML document (JSON would be read by json.loads, which keeps no file positions: some
+  // actions resolve paths from them).
+  const playbook = join(dir, 'playbook.yml');
+  writeFileSync(playbook, '---\n' + JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: play }]));
+  const { report } = await runAnsiblePlaybook(playbook, { tmp: dir, cwd: o.cwd, env: o.env });
   return report.plays[0]!.tasks.map((t) => t.hosts.localhost!);
 }
 
@@ -37,9 +39,9 @@ export interface TsplayOutcome {
 }
 
 /** One module run the way the runner runs it: check, apply, check again. */
-export async function tsplayResult(mod: ModuleDefinition, args: Record<string, unknown>, checkMode = false): Promise<TsplayOutcome> {
+export async function tsplayResult(mod: ModuleDefinition, args: Record<string, unknown>, checkMode = false, o: LocalOptions = {}): Promise<TsplayOutcome> {
   try {
-    const r = await runLocal(mod, args, { checkMode });
+    const r = await runLocal(mod, args, { ...o, checkMode });
     const result = { ...(r.first.result ?? {}), ...((r.applied && r.applied.result) ?? {}) };
     return {
       changed: r.first.changed,
