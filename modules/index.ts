@@ -8,8 +8,10 @@ import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
+import fetch from './fetch.js';
 import file from './file.js';
 import file_line from './file_line.js';
+import find from './find.js';
 import getent from './getent.js';
 import group from './group.js';
 import hostname from './hostname.js';
@@ -32,6 +34,8 @@ import shell from './shell.js';
 import slurp from './slurp.js';
 import ssh_keypair from './ssh_keypair.js';
 import stat from './stat.js';
+import sysctl from './sysctl.js';
+import systemd_service from './systemd_service.js';
 import template from './template.js';
 import ufw from './ufw.js';
 import user from './user.js';
@@ -47,8 +51,10 @@ export const bundledModules: readonly ModuleDefinition[] = [
   copy,
   debug,
   fail,
+  fetch,
   file,
   file_line,
+  find,
   getent,
   group,
   hostname,
@@ -71,6 +77,8 @@ export const bundledModules: readonly ModuleDefinition[] = [
   slurp,
   ssh_keypair,
   stat,
+  sysctl,
+  systemd_service,
   template,
   ufw,
   user,

@@ -2,6 +2,7 @@
 // through tsplay's modules (LocalConnection, as the runner runs them), for the comparisons.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotConvergedError } from '../../../engine/errors.js';
 import type { ModuleDefinition } from '../../../engine/module-api.js';
 import { type AnsibleHostResult, runAnsiblePlaybook } from '../../support/ansible.js';
 import { type LocalOptions, runLocal } from '../local/local-run.js';
@@ -51,6 +52,8 @@ export async function tsplayResult(mod: ModuleDefinition, args: Record<string, u
       notConverged: r.second?.changed ? r.second.description : undefined,
     };
   } catch (e) {
+    // The change was made (as Ansible makes it), but the step's re-check still sees one.
+    if (e instanceof NotConvergedError) return { changed: true, failed: false, msg: String(e.result.msg ?? ''), result: e.result, notConverged: e.message };
     return { changed: false, failed: true, msg: (e as Error).message, result: {} };
   }
 }
