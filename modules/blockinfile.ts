@@ -1,12 +1,7 @@
 // blockinfile: Ansible's blockinfile — a block of lines between two marker lines, inserted,
 // updated or removed, ported from ansible-core 2.14's blockinfile.py over the file's bytes (one
 // char per byte) so that results are byte-identical. One read, one atomic write.
-import { ModuleError } from '../engine/errors.js';
-import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { PyRegexError, compilePyRegex, toBinary } from '../engine/python-regex.js';
-import { quote } from '../engine/shell.js';
-import { type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './lib/file-attrs.js';
-import { checkValidate, diffText, readRemoteFile } from './lib/remote-file.js';
+import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs, checkValidate, diffText, readRemoteFile } from '../sdk/index.js';
 
 interface Args {
   path: string;

@@ -5,10 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
-import { ModuleError } from '../engine/errors.js';
-import { type ModuleContext, defineModule } from '../engine/module-api.js';
-import { parseProbes, probe, probeScript } from '../engine/module/probe.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, type ModuleContext, defineModule, parseProbes, probe, probeScript, quote } from '../sdk/index.js';
 
 interface Args {
   src: string;

@@ -1,10 +1,7 @@
 // find: Ansible's find — files, folders or links under some paths matching name patterns
 // (globs or Python regular expressions), age, size and content. One `find -printf` listing per
 // path in one round trip; `contains` and `get_checksum` read the candidates in a second one.
-import { ModuleError } from '../engine/errors.js';
-import { type ModuleContext, defineModule } from '../engine/module-api.js';
-import { PyRegexError, compilePyRegex, toBinary } from '../engine/python-regex.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, sections, splitSections } from '../sdk/index.js';
 
 interface Args {
   paths: string | string[];

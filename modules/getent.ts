@@ -1,8 +1,6 @@
 // getent: Ansible's getent — entries of a name service database (passwd, group, hosts, services…)
 // as the fact getent_<database>. One round trip; reads only.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, defineModule, quote } from '../sdk/index.js';
 
 interface Args {
   database: string;

@@ -1,8 +1,6 @@
 // group: Ansible's group — a local group present (with a gid) or absent, through groupadd,
 // groupmod and groupdel. The check reads the group's entry in one round trip.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { cmd, quote } from '../engine/shell.js';
+import { ModuleError, defineModule, cmd, quote } from '../sdk/index.js';
 
 interface Args {
   name: string;

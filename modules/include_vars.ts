@@ -4,9 +4,10 @@
 // vars_files, below set_fact), templated when used as vars files are. No host is contacted.
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { ModuleError, formatProblems } from '../engine/errors.js';
-import { defineModule, type ModuleContext } from '../engine/module-api.js';
-import { PyRegexError, compilePyRegex, toBinary } from '../engine/python-regex.js';
+import { ModuleError, PyRegexError, compilePyRegex, defineModule, toBinary, type ModuleContext } from '../sdk/index.js';
+// An engine action in module form: variables files load as the playbook's own vars files do
+// (positions for messages, the run's vault keyring), which is the engine's, not the SDK's.
+import { formatProblems } from '../engine/errors.js';
 import { loadYamlFile } from '../engine/yaml-source.js';
 
 interface Args {

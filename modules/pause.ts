@@ -2,8 +2,7 @@
 // playbook presses Enter (with an optional prompt whose answer is registered as user_input).
 // Runs on the controller, once for all the play's hosts, as Ansible's does.
 import { createInterface } from 'node:readline';
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
+import { ModuleError, defineModule } from '../sdk/index.js';
 
 interface Args {
   minutes?: number | string;

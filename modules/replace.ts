@@ -1,11 +1,7 @@
 // replace: Ansible's replace — every match of a Python regular expression (MULTILINE) replaced,
 // optionally only between the `after` and `before` matches. The file is read in one round trip,
 // the new content computed here, and written atomically.
-import { ModuleError } from '../engine/errors.js';
-import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { PyRegexError, compilePyRegex, expandTemplate, type PyRegex } from '../engine/python-regex.js';
-import { type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs } from './lib/file-attrs.js';
-import { checkValidate, diffText, readRemoteFile } from './lib/remote-file.js';
+import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, expandTemplate, type PyRegex, type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs, checkValidate, diffText, readRemoteFile } from '../sdk/index.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {

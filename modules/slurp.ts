@@ -1,9 +1,6 @@
 // slurp: Ansible's slurp — a remote file's bytes, base64-encoded, for `register` (then
 // `{{ r.content | b64decode }}`). One round trip; reads only.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { parseProbes, probe, probeScript } from '../engine/module/probe.js';
-import { quote } from '../engine/shell.js';
+import { ModuleError, defineModule, parseProbes, probe, probeScript, quote } from '../sdk/index.js';
 
 interface Args {
   src: string;

@@ -1,10 +1,7 @@
 // sysctl: ansible.posix.sysctl — a kernel parameter in a sysctl file (default /etc/sysctl.conf),
 // reloaded with `sysctl -p FILE`, and with `sysctl_set` also in the running kernel. The file and
 // the running value are read in one round trip; the file is written atomically.
-import { ModuleError } from '../engine/errors.js';
-import { type ApplyResult, type CheckResult, type ModuleContext, defineModule } from '../engine/module-api.js';
-import { cmd, quote, sections, splitSections } from '../engine/shell.js';
-import { diffText, parseReadFile, readFileScript } from './lib/remote-file.js';
+import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, cmd, quote, sections, splitSections, diffText, parseReadFile, readFileScript } from '../sdk/index.js';
 
 interface Args {
   name: string;

@@ -2,9 +2,7 @@
 // restarted/reloaded and enabled, plus masked, daemon_reload and daemon_reexec, through
 // systemctl. One probe reads every property of the unit (`systemctl show`, registered as
 // `status` as Ansible does) and its boot state.
-import { ModuleError } from '../engine/errors.js';
-import { defineModule } from '../engine/module-api.js';
-import { quote, sections, splitSections } from '../engine/shell.js';
+import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {
