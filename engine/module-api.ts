@@ -138,6 +138,11 @@ export interface ModuleContext {
    * commands run with the task's become (or `becomeUser`) and its errors are redacted, as here.
    */
   connectionTo(host: string): Promise<HostCommands>;
+  /**
+   * Closes this host's connection and opens a new one (wait_for_connection, after a reboot):
+   * its commands as `exec`/`run` here. Absent where there is no connection pool (test fakes).
+   */
+  reconnect?(): Promise<HostCommands>;
   /** Verbose log line (shown with -v). */
   log(message: string): void;
   /** Evaluates a bare expression (JavaScript over the host's variables), as `when:` does. */

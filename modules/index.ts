@@ -40,6 +40,7 @@ import template from './template.js';
 import ufw from './ufw.js';
 import user from './user.js';
 import wait_for from './wait_for.js';
+import wait_for_connection from './wait_for_connection.js';
 import { pgFacts } from './lib/pg-facts.js';
 
 export const bundledModules: readonly ModuleDefinition[] = [
@@ -83,6 +84,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   ufw,
   user,
   wait_for,
+  wait_for_connection,
 ];
 
 export const bundledFacts: readonly FactProvider[] = [pgFacts];

@@ -41,7 +41,13 @@ const VARS_PROMPT_KEYS = ['name', 'prompt', 'private', 'default', 'confirm', 'en
 
 const EXPRESSION_HINT = 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"';
 
-const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts'];
+const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts', 'clear_host_errors', 'reset_connection'];
+
+/** Ansible's meta actions that have nothing to act on in tsplay, and why. */
+const META_WHY_NOT: Record<string, string> = {
+  refresh_inventory: 'tsplay reads the inventories once, before the run (there is no add_host to refresh after)',
+  role_complete: 'role_complete is internal to Ansible',
+};
 
 /** Ansible keywords that tsplay does not implement: refused, never silently ignored. */
 const UNSUPPORTED: Record<string, string> = {
@@ -472,6 +478,10 @@ class Loader implements RoleLoaderHost {
     if (control === 'import_role' || control === 'include_role') return this.roleTask(t, action, loc, name, me, baseDir);
     if (control === 'meta') {
       const a = t[action];
+      if (typeof a === 'string' && META_WHY_NOT[a]) {
+        this.problem(locOf(t, action, 'value'), `meta: ${a} is not supported: ${META_WHY_NOT[a]}`, `meta actions: ${META_ACTIONS.join(', ')}`);
+        return [];
+      }
       if (typeof a !== 'string' || !META_ACTIONS.includes(a)) {
         this.problem(locOf(t, action, 'value'), `unknown meta action '${String(a)}'`, `meta actions: ${META_ACTIONS.join(', ')}`);
         return [];

@@ -83,7 +83,7 @@ export interface IncludeTask extends TaskBase {
 
 export interface MetaTask extends TaskBase {
   kind: 'meta';
-  action: 'flush_handlers' | 'end_play' | 'end_host' | 'noop' | 'clear_facts';
+  action: 'flush_handlers' | 'end_play' | 'end_host' | 'noop' | 'clear_facts' | 'clear_host_errors' | 'reset_connection';
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask | MetaTask;

@@ -8,6 +8,8 @@ import { batchingWanted, PrefetchingConnection } from '../connection/prefetch.js
 
 export class ConnectionPool {
   private conns = new Map<string, Promise<Connection>>();
+  /** Round trips of connections closed by reset(), so that the run's count keeps them. */
+  private closedTrips = new Map<string, number>();
 
   constructor(private defaults: ConnectionDefaults, private scopeOf: (host: string) => Evaluator) {}
 
@@ -18,6 +20,17 @@ export class ConnectionPool {
       this.conns.set(host, c);
     }
     return c;
+  }
+
+  /** Closes a host's connection (meta: reset_connection, wait_for_connection): the next get opens a new one. */
+  async reset(host: string): Promise<void> {
+    const c = this.conns.get(host);
+    if (!c) return;
+    this.conns.delete(host);
+    const conn = await c.catch(() => undefined);
+    if (!conn) return;
+    this.closedTrips.set(host, (this.closedTrips.get(host) ?? 0) + conn.roundTrips);
+    await conn.close().catch(() => undefined);
   }
 
   private async open(host: string): Promise<Connection> {
@@ -33,10 +46,10 @@ export class ConnectionPool {
 
   /** Round trips per host so far. */
   async roundTrips(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = Object.fromEntries(this.closedTrips);
     for (const [h, c] of this.conns) {
       const conn = await c.catch(() => undefined);
-      if (conn) out[h] = conn.roundTrips;
+      if (conn) out[h] = (out[h] ?? 0) + conn.roundTrips;
     }
     return out;
   }

@@ -22,6 +22,8 @@ export interface ContextSettings {
   /** The task's `environment`: exported for every command the module runs (inside become). */
   env?: Record<string, string>;
   connectionTo(host: string): Promise<Connection>;
+  /** A new connection to this host, the old one closed (see ModuleContext.reconnect). */
+  reconnect?(): Promise<Connection>;
   log(message: string): void;
   evaluate(expression: string): unknown;
 }
@@ -74,6 +76,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
       return backup ? { backup } : {};
     },
     connectionTo: async (h) => hostCommands(h, await s.connectionTo(h), s),
+    ...(s.reconnect ? { reconnect: async () => hostCommands(s.host, await s.reconnect!(), s) } : {}),
     log: s.log,
     evaluate: s.evaluate,
   };

@@ -171,6 +171,8 @@ class PlayRunner {
           f = await this.runModuleTask(task, live, 'task', { tasks, index });
           break;
       }
+      // As in Ansible, hosts that failed earlier in this list go on after clear_host_errors.
+      if (task.kind === 'meta' && task.action === 'clear_host_errors' && f.size === 0) failed.clear();
       for (const h of f) failed.add(h);
       this.afterTask(task, live, f, unreachableBefore);
     }
@@ -324,6 +326,20 @@ class PlayRunner {
         break;
       case 'clear_facts':
         for (const h of live) Object.assign(this.run.host(h)!, { facts: {}, factSubsets: new Set(), hostFacts: {} });
+        break;
+      case 'clear_host_errors':
+        // Every host of the play, when the condition holds (as Ansible does it).
+        if (live.length) {
+          for (const h of this.run.playHosts) {
+            const s = this.run.host(h)!;
+            s.failed = false;
+            s.unreachable = false;
+          }
+        }
+        break;
+      case 'reset_connection':
+        // The next command to each host opens a new connection (new group memberships, say).
+        await Promise.all(live.map((h) => this.run.pool.reset(h)));
         break;
       case 'noop':
         break;

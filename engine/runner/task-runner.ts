@@ -246,6 +246,10 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
     secrets: run.opts.secrets.values,
     env,
     connectionTo: (h) => run.pool.get(h),
+    reconnect: async () => {
+      await run.pool.reset(delegate ?? host);
+      return run.pool.get(delegate ?? host);
+    },
     log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
     evaluate: (e) => ev.evaluate(e),
   });
