@@ -123,14 +123,6 @@ function describeThrown(e: unknown): string {
   return `${typeof e} ${JSON.stringify(e) ?? String(e)}`;
 }
 
-/** An expression referred to a variable that is not defined. */
-export class UndefinedVariableError extends TsplayError {
-  override name = 'UndefinedVariableError';
-  constructor(readonly variable: string, where = '') {
-    super(`undefined variable '${variable}'${where ? ` ${where}` : ''}`);
-  }
-}
-
 /** Exit codes, modelled on ansible-playbook's. */
 export const ExitCode = {
   ok: 0,

@@ -1,192 +1,195 @@
-// Expressions: `{{ expr }}` in strings and bare expressions in `when`, `changed_when`,
-// `failed_when`. An expression is JavaScript evaluated over the host's variables (not Jinja2).
-// Variables are looked up lazily through a scope, so a variable may refer to others.
-import { TsplayError, UndefinedVariableError } from './errors.js';
+// Expressions: `{{ }}` templates in strings and bare expressions in `when`, `changed_when`,
+// `failed_when`, `until` and assert's `that` are Jinja2 with Ansible's semantics (engine/jinja:
+// parsed once, evaluated by a tree walk that cannot reach JavaScript's globals). Variables are
+// templated lazily, when a template reads them, so a variable may refer to others. Values that
+// came back from a host (registered results, facts, loop items) are data: they are never
+// templated again, whatever they hold (Ansible's "unsafe").
+import { TsplayError } from './errors.js';
+import {
+  LazyMapping, OMIT, Renderer, TemplateSyntaxError, absent, builtins, compileExpression, compileTemplate, isTemplate,
+  pyStr, syntaxErrorText, toPlain, unknownNames, type Plugins,
+} from './jinja/index.js';
 
 /** Where variables come from: the runner's layered scope. */
 export interface VarSource {
-  /** Returns the variable's raw (untemplated) value, or `missing` when it is not defined. */
-  lookup(name: string): unknown;
-  /** Every defined name (for the `vars` object's enumeration). */
+  /** The variable's raw value and whether it is data (never templated), or undefined when it is not defined. */
+  lookup(name: string): { value: unknown; data: boolean } | undefined;
+  /** Every defined name (for the `vars` mapping's keys). */
   names(): string[];
 }
-
-export const missing: unique symbol = Symbol('missing');
 
 export class ExpressionError extends TsplayError {
   override name = 'ExpressionError';
 }
 
-// Names that resolve to JavaScript's own globals rather than to variables.
-const GLOBALS = new Set([
-  'Math', 'JSON', 'Date', 'String', 'Number', 'Boolean', 'Array', 'Object', 'RegExp', 'Set', 'Map',
-  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent',
-  'undefined', 'NaN', 'Infinity', 'Error', 'BigInt', 'Symbol',
-]);
-
-const compiled = new Map<string, (scope: object) => unknown>();
-
-/** Compiles an expression once; a syntax error is thrown as JavaScript's own SyntaxError. */
-function compileRaw(expr: string): (scope: object) => unknown {
-  let fn = compiled.get(expr);
-  if (!fn) {
-    // Function bodies are sloppy-mode, so `with` is allowed: identifiers resolve through the scope proxy.
-    fn = new Function('__scope', `with (__scope) { return (${expr}\n); }`) as (scope: object) => unknown;
-    compiled.set(expr, fn);
-  }
-  return fn;
+export interface EvaluatorOptions {
+  plugins?: Plugins;
+  /** Folders for lookups' relative file names (the playbook's). */
+  searchPath?: string[];
 }
 
-function compile(expr: string): (scope: object) => unknown {
+/** Whether a value holds Jinja2 syntax anywhere (deeply). */
+export function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return isTemplate(value);
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).some(hasTemplate);
+  return false;
+}
+
+/** A bare expression's problems (syntax, unknown filters and tests), for validation before a run. */
+export function expressionProblems(source: string, plugins: Plugins = builtins): string[] {
+  const whole = WHOLE.exec(source);
   try {
-    return compileRaw(expr);
+    return unknownNames(compileExpression(whole ? whole[1]! : source), plugins);
   } catch (e) {
-    throw new ExpressionError(`invalid expression '${expr}': ${(e as Error).message}`);
+    if (e instanceof TemplateSyntaxError) return [syntaxErrorText(e)];
+    throw e;
   }
 }
 
-/** Why an expression does not compile, or undefined when it does (validation before a run). */
-export function syntaxError(expr: string): string | undefined {
-  try {
-    compileRaw(expr.trim());
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-/** The syntax errors of every `{{ expr }}` inside a value (deeply). */
-export function templateSyntaxErrors(value: unknown): string[] {
+/** The problems of every template inside a value (deeply). */
+export function templateProblems(value: unknown, plugins: Plugins = builtins): string[] {
   if (typeof value === 'string') {
-    if (!value.includes('{{')) return [];
-    return [...value.matchAll(TEMPLATE)].map((m) => syntaxError(m[1]!)).filter((e): e is string => e !== undefined);
+    if (!isTemplate(value)) return [];
+    try {
+      return unknownNames(compileTemplate(value).nodes, plugins);
+    } catch (e) {
+      if (e instanceof TemplateSyntaxError) return [syntaxErrorText(e)];
+      throw e;
+    }
   }
-  if (Array.isArray(value)) return value.flatMap(templateSyntaxErrors);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(templateSyntaxErrors);
+  if (Array.isArray(value)) return value.flatMap((v) => templateProblems(v, plugins));
+  if (value && typeof value === 'object') return Object.values(value).flatMap((v) => templateProblems(v, plugins));
   return [];
 }
 
-const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
-const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
+/** JavaScript written where Jinja2 is expected, and how to say it in Jinja2. */
+const JS_SLIPS: [RegExp, string][] = [
+  [/===|!==/, 'Jinja2 compares with == and !='],
+  [/&&|\|\||(^|[^!=<>])!(?!=)/, 'Jinja2 says and, or, not'],
+  [/\?\?|\?\./, 'for a value that may be missing: x | default(y), x is defined'],
+  [/=>/, "Jinja2 has no functions: use filters (map, select, selectattr…) or your own in filter_plugins/"],
+  [/`/, "Jinja2 strings are quoted with ' or \"; join strings with ~"],
+  [/\?[^?]*:/, "for a choice: a if condition else b, or condition | ternary(a, b)"],
+];
 
-export function hasTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('{{');
-  if (Array.isArray(value)) return value.some(hasTemplate);
-  if (value && typeof value === 'object') return Object.values(value).some(hasTemplate);
-  return false;
+const GENERIC_HINT = "expressions are Jinja2, as in Ansible: pg_version | int >= 12 and inventory_hostname == 'master'";
+
+/** A hint for an expression or template that does not compile: the JavaScript habit it shows, if any. */
+export function expressionHint(source: string): string {
+  for (const [re, hint] of JS_SLIPS) if (re.test(source)) return hint;
+  return GENERIC_HINT;
 }
+
+/** A bare expression written as one `{{ … }}` (Ansible warns about it, and accepts it). */
+const WHOLE = /^\s*\{\{([\s\S]*)\}\}\s*$/;
 
 /** Evaluates expressions and renders templates over one VarSource. */
 export class Evaluator {
   private resolving = new Set<string>();
-  private proxy: object;
-  private varsProxy: object;
+  private renderer: Renderer;
+  /** The `vars` variable: every variable, templated on access. */
+  readonly vars: LazyMapping;
 
-  constructor(private source: VarSource, private helpers: Record<string, unknown> = {}) {
-    const self = this;
-    this.varsProxy = new Proxy(
-      {},
-      {
-        get: (_t, key) => (typeof key === 'string' ? self.getOptional(key) : undefined),
-        has: (_t, key) => typeof key === 'string' && self.source.lookup(key) !== missing,
-        ownKeys: () => self.source.names(),
-        getOwnPropertyDescriptor: (_t, key) =>
-          typeof key === 'string' && self.source.lookup(key) !== missing
-            ? { enumerable: true, configurable: true, value: self.getOptional(key) }
-            : undefined,
-      },
-    );
-    this.proxy = new Proxy(
-      {},
-      {
-        has: (_t, key) => typeof key === 'string' && !GLOBALS.has(key) && key !== '__scope',
-        get: (_t, key) => {
-          if (key === Symbol.unscopables || typeof key !== 'string') return undefined;
-          if (key === 'vars') return self.varsProxy;
-          if (key === 'defined') return (name: string) => self.source.lookup(name) !== missing;
-          if (key in self.helpers && self.source.lookup(key) === missing) return self.helpers[key];
-          return self.get(key);
-        },
-        set: () => {
-          throw new ExpressionError('expressions cannot assign variables (use set_fact)');
-        },
-      },
-    );
+  constructor(private source: VarSource, opts: EvaluatorOptions = {}) {
+    this.vars = new LazyMapping('vars', (k) => this.resolve(k), () => this.source.names());
+    this.renderer = new Renderer({ resolve: (n) => (n === 'vars' ? this.vars : this.resolve(n)), plugins: opts.plugins, searchPath: opts.searchPath });
   }
 
-  /** All variables as an object whose properties are templated on access (`vars`, `hostvars[h]`). */
-  varsObject(): object {
-    return this.varsProxy;
-  }
-
-  /** A variable's value, templated; throws UndefinedVariableError when it is not defined. */
-  get(name: string): unknown {
-    const raw = this.source.lookup(name);
-    if (raw === missing) throw new UndefinedVariableError(name);
-    return this.renderVar(name, raw);
-  }
-
-  private getOptional(name: string): unknown {
-    const raw = this.source.lookup(name);
-    return raw === missing ? undefined : this.renderVar(name, raw);
-  }
-
-  private renderVar(name: string, raw: unknown): unknown {
-    if (!hasTemplate(raw)) return raw;
+  /** A variable's value, templated, or `absent`. */
+  private resolve(name: string): unknown {
+    const found = this.source.lookup(name);
+    if (!found) return absent;
+    if (found.data || !hasTemplate(found.value)) return found.value;
     if (this.resolving.has(name)) throw new ExpressionError(`variable '${name}' is defined in terms of itself`);
     this.resolving.add(name);
     try {
-      return this.render(raw);
+      return this.renderDeep(found.value, false);
     } finally {
       this.resolving.delete(name);
     }
   }
 
-  /** Evaluates a bare expression. */
-  evaluate(expr: string): unknown {
-    const fn = compile(expr.trim());
-    try {
-      return fn(this.proxy);
-    } catch (e) {
-      if (e instanceof TsplayError) throw e;
-      throw new ExpressionError(`error in expression '${expr.trim()}': ${(e as Error).message}`);
-    }
+  /** All variables as a read-only object whose properties are templated on access (modules, EJS). */
+  varsObject(): Record<string, unknown> {
+    return jsView(this.vars);
   }
 
-  /** Evaluates a condition (`when`): a boolean, or a bare expression string. */
+  /** Evaluates a bare expression; an undefined result fails. */
+  evaluate(expr: string): unknown {
+    const whole = WHOLE.exec(expr);
+    return plain(this.renderer.evaluate(whole ? whole[1]! : expr));
+  }
+
+  /** Evaluates a condition (`when`): a boolean, a list (all must hold), or a bare expression. */
   test(cond: unknown): boolean {
+    if (cond === undefined) return true;
     if (typeof cond === 'boolean') return cond;
     if (Array.isArray(cond)) return cond.every((c) => this.test(c));
     if (typeof cond === 'string') {
       const whole = WHOLE.exec(cond);
-      return Boolean(this.evaluate(whole ? whole[1]! : cond));
+      return this.renderer.test(whole ? whole[1]! : cond);
     }
-    return Boolean(cond);
+    return cond !== null && cond !== 0 && cond !== '';
   }
 
-  /** Renders every `{{ }}` in a value (deeply); a string that is one `{{ expr }}` keeps the type. */
+  /** Renders every template in a value (deeply); a string that is one `{{ expr }}` keeps its type. Keys set to `omit` are left out. */
   render(value: unknown): unknown {
-    if (typeof value === 'string') return this.renderString(value);
-    if (Array.isArray(value)) return value.map((v) => this.render(v));
+    return this.renderDeep(value, true);
+  }
+
+  /** Renders a Jinja2 template file's text (the template module); includes are looked up beside `path`. */
+  renderTemplate(text: string, path: string): string {
+    return this.renderer.renderFile(path, text);
+  }
+
+  private renderDeep(value: unknown, toJs: boolean): unknown {
+    if (typeof value === 'string') {
+      if (!isTemplate(value)) return value;
+      const v = this.renderer.renderValue(value);
+      return toJs ? plain(v) : v;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.renderDeep(v, toJs));
     if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.render(v);
+      for (const [k, v] of Object.entries(value)) {
+        const r = this.renderDeep(v, toJs);
+        if (r !== OMIT) out[k] = r;
+      }
       return out;
     }
     return value;
   }
-
-  private renderString(s: string): unknown {
-    if (!s.includes('{{')) return s;
-    const whole = WHOLE.exec(s);
-    if (whole && !whole[1]!.includes('{{') && s.indexOf('{{', s.indexOf('{{') + 2) < 0) return this.evaluate(whole[1]!);
-    return s.replace(TEMPLATE, (_m, expr: string) => stringify(this.evaluate(expr)));
-  }
 }
 
-/** How a value is written into a string. */
+/** A template's value as plain JavaScript data: Python floats as numbers, lazy mappings as objects. */
+function plain(v: unknown): unknown {
+  if (v instanceof LazyMapping) return Object.fromEntries(v.keys().map((k) => [k, plain(v.get(k))]));
+  if (Array.isArray(v) && v.some((x) => x instanceof LazyMapping)) return v.map(plain);
+  return toPlain(v);
+}
+
+/** A lazy mapping seen from JavaScript: an object whose properties are computed on access. */
+function jsView(m: LazyMapping): Record<string, unknown> {
+  const get = (key: string) => {
+    const v = m.get(key);
+    if (v === absent) return undefined;
+    return v instanceof LazyMapping ? jsView(v) : v;
+  };
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, key) => (typeof key === 'string' ? get(key) : undefined),
+    has: (_t, key) => typeof key === 'string' && m.has(key),
+    ownKeys: () => m.keys(),
+    getOwnPropertyDescriptor: (_t, key) =>
+      typeof key === 'string' && m.has(key) ? { enumerable: true, configurable: true, value: get(key) } : undefined,
+    set: () => {
+      throw new ExpressionError('variables are read-only here (use set_fact)');
+    },
+  });
+}
+
+/** How a value is written into a message or a name: Python's str(), nothing for None. */
 export function stringify(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return typeof v === 'string' ? v : pyStr(v);
 }

@@ -145,8 +145,10 @@ export interface ModuleContext {
   reconnect?(): Promise<HostCommands>;
   /** Verbose log line (shown with -v). */
   log(message: string): void;
-  /** Evaluates a bare expression (JavaScript over the host's variables), as `when:` does. */
+  /** Evaluates a bare Jinja2 expression over the host's variables, as `when:` does. */
   evaluate(expression: string): unknown;
+  /** Renders a Jinja2 template file over the host's variables (the template module). */
+  renderTemplate(text: string, path: string): string;
 }
 
 /** A JSON schema object (draft-07) as given to ajv. */
@@ -175,6 +177,8 @@ export interface ModuleDefinition<A = any, P = any> {
   controllerOnly?: boolean;
   /** Runs once for all the play's hosts, as if `run_once` were set (pause). */
   runOnce?: boolean;
+  /** Arguments that hold bare Jinja2 expressions (assert's `that`): compiled at load time like `when:`. */
+  expressionArgs?: string[];
   /**
    * The check only reads state that stays as it is while nothing changes the host (files,
    * packages, rules; not a port that is coming up, not the clock): the runner may then read it

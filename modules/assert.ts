@@ -32,6 +32,7 @@ export default defineModule<Args>({
   },
   aliases: { msg: 'fail_msg' },
   controllerOnly: true,
+  expressionArgs: ['that'],
   examples: `- assert:
     that:
       - vpn.rows.length == 3

@@ -26,6 +26,7 @@ export default defineModule<Args>({
     },
   },
   controllerOnly: true,
+  expressionArgs: ['var'],
   examples: `- debug:
     msg: "standby {{ inventory_hostname }} is {{ state.rows[0].status }}"
 - debug:

@@ -1,7 +1,8 @@
-// template: renders an EJS template on the controller with the host's variables and puts the
-// result on the host when it differs (one round trip to compare, an atomic write to change).
+// template: renders a template on the controller with the host's variables — Jinja2 as in
+// Ansible, or EJS for `.ejs` files — and puts the result on the host when it differs (one round
+// trip to compare, an atomic write to change).
 import { readFileSync } from 'node:fs';
-import { ModuleError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, planContent, readRemoteFile, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
+import { ModuleError, TsplayError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, planContent, readRemoteFile, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
 import { resolveControllerFile } from './lib/controller-files.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
@@ -26,17 +27,30 @@ async function loadEjs(): Promise<Ejs> {
   return ejsModule;
 }
 
-/** Renders a template file; an undefined variable becomes an error naming the file, line and variable. */
-export async function renderTemplate(file: string, vars: Readonly<Record<string, unknown>>): Promise<string> {
-  const ejs = await loadEjs();
+/** Reads a template file: UTF-8, as in Ansible (output_encoding chooses what is written). */
+function readTemplate(file: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw new ModuleError(`cannot read template ${file}: ${(e as Error).message}`);
   }
-  // As in Ansible, templates are UTF-8 (output_encoding chooses what is written).
-  const text = decodeUtf8(bytes, `template ${file}`);
+  return decodeUtf8(bytes, `template ${file}`);
+}
+
+/** Renders a template file: EJS for `.ejs`, Jinja2 for everything else. Errors name the file (and for EJS the line). */
+export async function renderTemplate(ctx: Pick<ModuleContext, 'vars' | 'renderTemplate'>, file: string): Promise<string> {
+  const text = readTemplate(file);
+  if (!file.endsWith('.ejs')) {
+    try {
+      return ctx.renderTemplate(text, file);
+    } catch (e) {
+      if (e instanceof TsplayError) throw new ModuleError(`template ${file}: ${e.message}`);
+      throw e;
+    }
+  }
+  const ejs = await loadEjs();
+  const vars = ctx.vars;
   try {
     return ejs.render(text, { ...vars }, { filename: file, strict: false, _with: true, async: false });
   } catch (e) {
@@ -53,7 +67,7 @@ export async function renderTemplate(file: string, vars: Readonly<Record<string,
 
 async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
   const file = resolveControllerFile(ctx.baseDir, 'templates', a.src);
-  const rendered = encodeText(await renderTemplate(file, ctx.vars), a.output_encoding, `template ${file}`);
+  const rendered = encodeText(await renderTemplate(ctx, file), a.output_encoding, `template ${file}`);
   const remote = await readRemoteFile(ctx, a.dest, WHOLE_FILE_LIMIT);
   return planContent(a.dest, remote, rendered, a);
 }
@@ -61,16 +75,18 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPl
 export default defineModule<Args, ContentPlan>({
   name: 'template',
   speculative: true,
-  summary: 'Render an EJS template with the host variables and put it on the host',
+  summary: 'Render a Jinja2 (or EJS) template with the host variables and put it on the host',
   description: [
-    'Renders `src` (EJS) on the controller with the host variables as locals and writes the',
-    'result to `dest` when it differs from the file there (compared in one round trip; written',
-    'atomically, owner and mode kept unless given). A relative `src` is looked up in the',
-    "playbook folder's templates/, then ../templates/, then the playbook folder itself.",
+    'Renders `src` on the controller with the host variables and writes the result to `dest`',
+    'when it differs from the file there (compared in one round trip; written atomically, owner',
+    'and mode kept unless given). A relative `src` is looked up in the playbook folder\'s',
+    'templates/, then ../templates/, then the playbook folder itself.',
     '',
-    'In configuration files use `<%- expr %>`, which inserts the value as it is: `<%= expr %>`',
-    'HTML-escapes it (& < > " \' become entities). A variable the template uses but the host',
-    'does not have is an error naming the template file, the line and the variable.',
+    'Templates are Jinja2 with Ansible\'s settings (trim_blocks, a final newline kept, the same',
+    'filters, tests and lookups as in playbooks; `{% include %}` looks beside the template). A',
+    'variable the template uses but the host does not have is an error naming the template and',
+    'the variable. Files ending in `.ejs` are EJS instead: use `<%- expr %>`, which inserts the',
+    'value as it is (`<%= expr %>` HTML-escapes it).',
     '',
     "Encodings, as in Ansible: a template file is UTF-8 (one that is not is an error naming the file",
     'and the first bad byte, never a silent U+FFFD); `output_encoding` writes the result in another',
@@ -85,7 +101,7 @@ export default defineModule<Args, ContentPlan>({
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {
-      src: { type: 'string', description: 'EJS template on the controller (relative to templates/).' },
+      src: { type: 'string', description: 'Template on the controller (relative to templates/): Jinja2, or EJS when it ends in .ejs.' },
       dest: { type: 'string', description: 'Path of the file on the host.' },
       output_encoding: { type: 'string', default: 'utf-8', description: 'Encoding of the written file (utf-8, latin1, cp1251, koi8-r…); the template itself is UTF-8.' },
       ...contentSchema,
@@ -93,12 +109,12 @@ export default defineModule<Args, ContentPlan>({
   },
   examples: [
     '- template:',
-    '    src: pgpool.conf.ejs',
+    '    src: pgpool.conf.j2',
     '    dest: /etc/pgpool2/pgpool.conf',
     '    owner: postgres',
     "    mode: '0640'",
-    '# pgpool.conf.ejs:',
-    "#   backend_hostname0 = '<%- primary_address %>'",
+    '# pgpool.conf.j2:',
+    "#   backend_hostname0 = '{{ primary_address }}'",
   ].join('\n'),
   check,
   apply: (ctx, _args, change) => applyContent(ctx, change.plan!),

@@ -82,8 +82,25 @@ export function getAttr(obj: unknown, attr: string, path: string): unknown {
   if (m) return m;
   if (isDict(obj) && hasOwn(obj, attr)) return obj[attr];
   if (obj instanceof DateTime) return obj.attr(attr, path);
-  return new Undefined(path, `${describe(obj)} has no attribute '${attr}'`);
+  const habit = (Array.isArray(obj) || typeof obj === 'string') && hasOwn(JS_HABITS, attr) ? `; in Jinja2: ${JS_HABITS[attr]}` : '';
+  return new Undefined(path, `${describe(obj)} has no attribute '${attr}'${habit}`);
 }
+
+/** JavaScript members people reach for on lists and strings, and what Jinja2 says instead. */
+const JS_HABITS: Record<string, string> = {
+  length: 'x | length',
+  includes: "'item' in x",
+  map: "x | map('filter') or x | map(attribute='name')",
+  filter: "x | select('test') or x | selectattr('name', 'test')",
+  some: "x | select('test') | list | length > 0",
+  every: "x | reject('test') | list | length == 0",
+  find: "x | selectattr('name', 'equalto', v) | first",
+  flatMap: "x | map(...) | flatten",
+  toUpperCase: 'x | upper',
+  toLowerCase: 'x | lower',
+  trim: 'x | trim',
+  at: 'x[-1] or x | last',
+};
 
 /** Subscript access, as Jinja2's getitem: items first, then attributes. */
 export function getItem(obj: unknown, key: unknown, path: string): unknown {

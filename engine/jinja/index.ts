@@ -61,7 +61,9 @@ export function compileTemplate(source: string, mode: Mode = 'var'): Compiled {
     // Jinja2's keep_trailing_newline=False drops one final newline (Ansible adds newlines back after rendering).
     const text = source.replace(/(\r\n|\n|\r)$/, '');
     const nodes = new Parser(tokenize(text, { rawVarStrings: mode === 'var' }), text).parseTemplate();
-    c = { nodes, single: nodes.length === 1 && nodes[0]!.kind === 'emit' ? nodes[0]!.expr : undefined };
+    // `{{ x }}\n` is text (the newline is kept), not x's value.
+    const single = text === source && nodes.length === 1 && nodes[0]!.kind === 'emit' ? nodes[0]!.expr : undefined;
+    c = { nodes, single };
     templates[mode].set(source, c);
   }
   return c;
@@ -211,10 +213,10 @@ export class Renderer {
   }
 
   /** Renders a template file (the template module and lookup): always text. */
-  renderFile(path: string): string {
+  renderFile(path: string, text?: string): string {
     this.includeDir.unshift(dirname(path));
     try {
-      return this.renderText(readFileSync(path, 'utf8'), 'file');
+      return this.renderText(text ?? readFileSync(path, 'utf8'), 'file');
     } finally {
       this.includeDir.shift();
     }

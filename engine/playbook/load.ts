@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceProblem } from '../errors.js';
 import { ValidationError } from '../errors.js';
-import { hasTemplate, syntaxError, templateSyntaxErrors } from '../expressions.js';
+import { expressionHint, expressionProblems, hasTemplate, templateProblems } from '../expressions.js';
+import { builtins, type Plugins } from '../jinja/index.js';
+import { loadPlugins } from '../jinja/plugins.js';
 import type { ModuleDefinition } from '../module-api.js';
 import { nearest, parseKeyValueArgs, validateArgs } from '../module-args.js';
 import { stripCollection } from '../module-registry.js';
@@ -39,7 +41,6 @@ const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 's
 
 const VARS_PROMPT_KEYS = ['name', 'prompt', 'private', 'default', 'confirm', 'encrypt', 'salt_size', 'salt', 'unsafe'];
 
-const EXPRESSION_HINT = 'expressions are JavaScript, for example: pg_version >= 12 && inventory_hostname === "master"';
 
 const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_facts', 'clear_host_errors', 'reset_connection'];
 
@@ -67,7 +68,7 @@ class Loader implements RoleLoaderHost {
   /** The notify: names of the play being loaded, checked against its handlers at its end. */
   private notifications: { loc: Loc; name: string }[] | undefined;
 
-  constructor(private registry: ModuleRegistry, readonly rolesPath: readonly string[] = []) {}
+  constructor(private registry: ModuleRegistry, readonly rolesPath: readonly string[] = [], readonly plugins: Plugins = builtins) {}
 
   problem(loc: Loc | undefined, message: string, hint?: string): void {
     this.problems.push(problemAt(loc, message, hint));
@@ -168,6 +169,7 @@ class Loader implements RoleLoaderHost {
     const baseDir = dirname(file);
     const tags = [...inherited, ...this.tags(entry, 'tags')];
     const vars = entry.vars === undefined ? {} : isObj(entry.vars) ? entry.vars : (this.problem(locOf(entry, 'vars', 'value'), "'vars' must be a mapping"), {});
+    for (const [k, v] of Object.entries(vars)) this.checkTemplates(vars, k, v, `variable '${k}'`);
     const varsFiles: Play['varsFiles'] = [];
     const vf = entry.vars_files;
     if (vf !== undefined) {
@@ -366,7 +368,7 @@ class Loader implements RoleLoaderHost {
     return list.flatMap((r, i) => {
       const e = roleEntry(r, locOf(list, i) ?? locOf(entry, 'roles')!, this, true);
       if (!e) return [];
-      this.checkExpression(e.keywords, 'when');
+      if (isObj(r)) this.checkExpression(r, 'when');
       return this.roles!.expand(e.ref, this.inherit(e.keywords, base));
     });
   }
@@ -433,6 +435,9 @@ class Loader implements RoleLoaderHost {
     const baseDir = dirname(file);
     const name = this.str(t, 'name');
     const me = this.inherit(t, inh);
+    // Conditions and vars of every kind of task (blocks, includes, meta, roles) compile now.
+    this.checkExpression(t, 'when');
+    if (isObj(t.vars)) for (const [k, v] of Object.entries(t.vars)) this.checkTemplates(t.vars, k, v, `variable '${k}'`);
     if ('block' in t) {
       for (const k of Object.keys(t)) {
         if (!TASK_KEYS.has(k) || ['loop', 'with_items', 'register', 'args', 'notify'].includes(k) || k.startsWith('with_')) {
@@ -535,7 +540,7 @@ class Loader implements RoleLoaderHost {
       listen: this.tags(t, 'listen'),
     };
     if (task.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(task.register)) this.problem(locOf(t, 'register', 'value'), `register name '${task.register}' is not a valid variable name`);
-    for (const cond of ['when', 'changed_when', 'failed_when', 'until'] as const) this.checkExpression(t, cond);
+    for (const cond of ['changed_when', 'failed_when', 'until'] as const) this.checkExpression(t, cond);
     return [task];
   }
 
@@ -575,15 +580,13 @@ class Loader implements RoleLoaderHost {
     const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
     for (const e of list) {
       if (typeof e !== 'string') continue;
-      const expr = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(e)?.[1] ?? e;
-      const err = syntaxError(expr);
-      if (err) this.problem(locOf(t, key, 'value'), `invalid expression in '${key}': ${err}`, EXPRESSION_HINT);
+      for (const err of expressionProblems(e, this.plugins)) this.problem(locOf(t, key, 'value'), `invalid expression in '${key}': ${err}`, expressionHint(e));
     }
   }
 
   /** `{{ }}` templates in a task's arguments and loop compile now, not halfway through a run. */
   private checkTemplates(owner: Obj, key: string, value: unknown, what: string): void {
-    for (const err of templateSyntaxErrors(value)) this.problem(locOf(owner, key, 'value'), `invalid expression in ${what}: ${err}`, EXPRESSION_HINT);
+    for (const err of templateProblems(value, this.plugins)) this.problem(locOf(owner, key, 'value'), `invalid expression in ${what}: ${err}`, expressionHint(JSON.stringify(value)));
   }
 
   private args(t: Obj, action: string, mod: ModuleDefinition): Record<string, unknown> {
@@ -603,6 +606,7 @@ class Loader implements RoleLoaderHost {
     }
     const keyLoc = (k: string) => (isObj(raw) && k in raw ? locOf(raw, k) : locOf(t, action, 'value'));
     if (isObj(raw)) for (const [k, v] of Object.entries(raw)) this.checkTemplates(raw, k, v, `argument '${k}'`);
+    if (isObj(raw)) for (const k of mod.expressionArgs ?? []) if (k in raw && !hasTemplate(raw[k])) this.checkExpression(raw, k);
     else this.checkTemplates(t, action, raw, `the arguments of '${action}'`);
     this.pending.push(
       validateArgs(mod, args, (k) => hasTemplate(args[k])).then(({ problems }) => {
@@ -679,12 +683,14 @@ export function resolveTasksFile(path: string, baseDir: string): string {
 
 /** Loads and validates a whole playbook tree; throws ValidationError with every problem. */
 export async function loadPlaybook(file: string, registry: ModuleRegistry, rolesPath: readonly string[] = rolesPathFromEnv()): Promise<Playbook> {
-  const loader = new Loader(registry, rolesPath);
   const full = resolve(file);
+  // Ansible's filter_plugins/ and test_plugins/ beside the playbook.
+  const plugins = await loadPlugins([dirname(full)]);
+  const loader = new Loader(registry, rolesPath, plugins);
   const plays = loader.loadPlaybookFile(full, []);
   await loader.finish();
   if (loader.problems.length) throw new ValidationError(sortProblems(loader.problems));
-  return { file: full, plays };
+  return { file: full, plays, plugins };
 }
 
 /** ANSIBLE_ROLES_PATH, colon-separated, as Ansible reads it (ansible.cfg's roles_path goes through loadPlaybook's argument). */
@@ -693,8 +699,8 @@ export function rolesPathFromEnv(env: NodeJS.ProcessEnv = process.env): string[]
 }
 
 /** Loads a tasks file at run time (include_tasks with a templated name). */
-export async function loadTasksFile(path: string, baseDir: string, inh: Inherited, registry: ModuleRegistry): Promise<Task[]> {
-  const loader = new Loader(registry);
+export async function loadTasksFile(path: string, baseDir: string, inh: Inherited, registry: ModuleRegistry, plugins?: Plugins): Promise<Task[]> {
+  const loader = new Loader(registry, [], plugins);
   const full = resolveTasksFile(path, baseDir);
   const { documents, problems } = loadYamlFile(full);
   if (problems.length) throw new ValidationError(problems);

@@ -1,3 +1,4 @@
+import type { Plugins } from '../jinja/index.js';
 // The loaded playbook: plays and tasks with their source positions, modules resolved and
 // arguments validated. Keywords inherited from blocks and imports are already folded in
 // (tags), or kept as chains evaluated at run time (when, vars, become).
@@ -132,4 +133,6 @@ export interface VarsPrompt {
 export interface Playbook {
   file: string;
   plays: Play[];
+  /** Filters, tests and lookups: the built-ins and the playbook's own plugins. */
+  plugins: Plugins;
 }

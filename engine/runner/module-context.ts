@@ -6,6 +6,8 @@ import type { Connection, ExecOptions, ExecResult, HostCommands, ModuleContext, 
 import { type BecomeSettings, wrapBecome } from '../connection/become.js';
 import { atomicWriteScript } from './atomic-write.js';
 import { quote } from '../shell.js';
+import { Evaluator } from '../expressions.js';
+import { LayeredVars } from './host-vars.js';
 
 /** What `run` keeps of a probe's output before it gives up (a remote file read whole, say). */
 const PROBE_OUTPUT_LIMIT = 256 * 1024 * 1024;
@@ -25,7 +27,8 @@ export interface ContextSettings {
   /** A new connection to this host, the old one closed (see ModuleContext.reconnect). */
   reconnect?(): Promise<Connection>;
   log(message: string): void;
-  evaluate(expression: string): unknown;
+  /** Expressions and templates over the task's variables; by default, a Jinja2 evaluator over `vars`. */
+  evaluator?: Pick<Evaluator, 'evaluate' | 'renderTemplate'>;
 }
 
 /** exec and run on one host's connection, with the task's become, environment and the run's secrets. */
@@ -63,6 +66,7 @@ function hostCommands(host: string, conn: Connection, s: ContextSettings): HostC
 
 export function createModuleContext(s: ContextSettings): ModuleContext {
   const { exec, run } = hostCommands(s.host, s.conn, s);
+  const evaluator = s.evaluator ?? new Evaluator(new LayeredVars([s.vars]));
   return {
     host: s.host,
     vars: s.vars,
@@ -78,6 +82,7 @@ export function createModuleContext(s: ContextSettings): ModuleContext {
     connectionTo: async (h) => hostCommands(h, await s.connectionTo(h), s),
     ...(s.reconnect ? { reconnect: async () => hostCommands(s.host, await s.reconnect!(), s) } : {}),
     log: s.log,
-    evaluate: s.evaluate,
+    evaluate: (e) => evaluator.evaluate(e),
+    renderTemplate: (text, path) => evaluator.renderTemplate(text, path),
   };
 }

@@ -434,7 +434,7 @@ class PlayRunner {
 /** Runs every play of a validated playbook. */
 export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise<RunSummary> {
   const { dirname } = await import('node:path');
-  const run = new RunState(opts, dirname(playbook.file));
+  const run = new RunState(opts, dirname(playbook.file), playbook.plugins);
   const started = Date.now();
   const limit = opts.limit ? new Set(opts.inventory.select(opts.limit)) : undefined;
   const played = new Set<string>();
@@ -444,7 +444,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
   try {
     for (const play of playbook.plays) {
       if (opts.stop?.signal) break;
-      const pattern = stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(play.hosts));
+      const pattern = stringify(new Evaluator(new LayeredVars([opts.extraVars]), { plugins: playbook.plugins }).render(play.hosts));
       let hosts = opts.inventory.select(pattern);
       if (limit) hosts = hosts.filter((h) => limit.has(h));
       hosts = hosts.filter((h) => {

@@ -1,5 +1,6 @@
 // The state of one run: per-host variables and status, the connection pool, and scopes.
 import { Evaluator } from '../expressions.js';
+import type { Plugins } from '../jinja/index.js';
 import type { ModuleRegistry } from '../module-registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { Play } from '../playbook/model.js';
@@ -7,7 +8,8 @@ import type { Reporter } from '../output/reporter.js';
 import type { FactProvider } from './facts.js';
 import type { ConnectionDefaults } from '../connection/kind.js';
 import { ConnectionPool } from './connections.js';
-import { hostvarsObject, type Layer, LayeredVars } from './host-vars.js';
+import { dataLayer, hostvarsMapping, type Layer, LayeredVars } from './host-vars.js';
+import type { LazyMapping } from '../jinja/index.js';
 import { emptyStats, type HostStats } from '../outcome.js';
 
 /** What the runner needs of an inventory. */
@@ -85,13 +87,16 @@ export class RunState {
   /** --start-at-task: the task name still awaited; tasks before it, in any play, are skipped. */
   waitingFor: string | undefined;
   private groups: Record<string, string[]>;
-  private hostvars: Record<string, unknown>;
+  private hostvars: LazyMapping;
 
-  constructor(readonly opts: RunOptions, readonly playbookDir: string) {
+  constructor(readonly opts: RunOptions, readonly playbookDir: string, readonly plugins?: Plugins) {
     this.waitingFor = opts.startAtTask;
     this.groups = opts.inventory.groupMembers();
     // Every inventory host, whether or not a play has reached it yet, as in Ansible.
-    this.hostvars = hostvarsObject((h) => (this.host(h, false) || this.groups.all?.includes(h) ? this.scope(h) : undefined));
+    this.hostvars = hostvarsMapping(
+      (h) => (this.host(h, false) || this.groups.all?.includes(h) ? this.scope(h) : undefined),
+      () => this.groups.all ?? [...this.hosts.keys()],
+    );
     this.pool = new ConnectionPool(opts.connection, (h) => this.scope(h));
   }
 
@@ -107,7 +112,7 @@ export class RunState {
   /** The layers of a host's variables at play level; task layers go between these and extra vars. */
   private layers(name: string, taskLayers: Layer[], defaults: Layer[], checkMode: boolean): Layer[] {
     const h = this.host(name)!;
-    const magic: Layer = {
+    const magic: Layer = dataLayer({
       inventory_hostname: name,
       inventory_hostname_short: name.split('.')[0],
       groups: this.groups,
@@ -121,8 +126,8 @@ export class RunState {
       play_hosts: this.playHosts,
       ansible_play_batch: this.playHosts,
       ansible_play_hosts_all: this.playHostsAll,
-    };
-    return [...defaults, h.inventoryVars, h.facts, this.play?.vars ?? {}, h.varsFiles, h.includedVars, h.hostFacts, ...taskLayers, magic, this.opts.extraVars];
+    });
+    return [...defaults, h.inventoryVars, dataLayer(h.facts), this.play?.vars ?? {}, h.varsFiles, h.includedVars, dataLayer(h.hostFacts), ...taskLayers, magic, this.opts.extraVars];
   }
 
   /**
@@ -130,6 +135,6 @@ export class RunState {
    * `checkMode` is the task's (engine/module/step.ts checkModeOf), for ansible_check_mode.
    */
   scope(name: string, taskLayers: Layer[] = [], defaults: Layer[] = [], checkMode = this.opts.checkMode): Evaluator {
-    return new Evaluator(new LayeredVars(this.layers(name, taskLayers, defaults, checkMode)));
+    return new Evaluator(new LayeredVars(this.layers(name, taskLayers, defaults, checkMode)), { plugins: this.plugins, searchPath: [this.playbookDir] });
   }
 }

@@ -11,6 +11,7 @@ import type { ModuleTask } from '../playbook/model.js';
 import { LocalConnection } from '../connection/local.js';
 import { createModuleContext } from './module-context.js';
 import { withItems } from '../playbook/with-loops.js';
+import { dataLayer } from './host-vars.js';
 import type { RunState } from './run-state.js';
 import type { Status } from '../outcome.js';
 
@@ -83,7 +84,8 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
       if (index > 0) ansible_loop.previtem = items[index - 1];
       if (index < n - 1) ansible_loop.nextitem = items[index + 1];
     }
-    const layers = [...task.vars, { [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop }];
+    // The items are the loop's rendered value: data, never templated again.
+    const layers = [...task.vars, dataLayer({ [task.loopVar]: item, ...(task.loopIndexVar ? { [task.loopIndexVar]: index } : {}), ansible_loop })];
     // As in Ansible, each item's result holds the item under the loop variable's name.
     const itemKeys = { [task.loopVar]: item, ansible_loop_var: task.loopVar, ...(task.loopIndexVar ? { [task.loopIndexVar]: index, ansible_index_var: task.loopIndexVar } : {}) };
     const ev = run.scope(host, layers, task.defaults, taskCheckMode(run, task));
@@ -148,7 +150,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
   if (task.until === undefined || o.predicted) return judge(run, task, host, o, layers);
   for (let attempt = 1; ; attempt++) {
     o = judge(run, task, host, o, layers);
-    const withResult = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
+    const withResult = run.scope(host, [...layers, dataLayer(task.register ? { [task.register]: o.result } : {})], task.defaults, taskCheckMode(run, task));
     let done = false;
     try {
       done = o.status !== 'failed' && o.status !== 'unreachable' ? withResult.test(task.until) : false;
@@ -171,7 +173,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
 function judge(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
   if (o.predicted) return predictedChange(run, task, host, o, layers);
   if (o.status === 'unreachable' || (task.changedWhen === undefined && task.failedWhen === undefined)) return o;
-  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
+  const ev = run.scope(host, [...layers, dataLayer(task.register ? { [task.register]: o.result } : {})], task.defaults, taskCheckMode(run, task));
   try {
     let status = o.status;
     let message = o.message;
@@ -202,7 +204,7 @@ export function taskCheckMode(run: RunState, task: ModuleTask): boolean {
  */
 function predictedChange(run: RunState, task: ModuleTask, host: string, o: ItemOutcome, layers: Record<string, unknown>[]): ItemOutcome {
   if (task.changedWhen === undefined) return o;
-  const ev = run.scope(host, [...layers, task.register ? { [task.register]: o.result } : {}], task.defaults, taskCheckMode(run, task));
+  const ev = run.scope(host, [...layers, dataLayer(task.register ? { [task.register]: o.result } : {})], task.defaults, taskCheckMode(run, task));
   const changed = safe(() => ev.test(task.changedWhen));
   if (changed !== false) return o;
   return { ...o, status: 'ok', predicted: false, result: { ...o.result, changed: false } };
@@ -231,7 +233,7 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
   const delegate = task.delegateTo !== undefined ? stringify(ev.render(task.delegateTo)) : undefined;
   conn ??= mod.controllerOnly ? controller : await run.pool.get(delegate ?? host);
   const becomeOn = task.become ?? run.play?.become ?? run.opts.become ?? false;
-  const vars = ev.varsObject() as Record<string, unknown>;
+  const vars = ev.varsObject();
   const becomePassword = run.opts.becomePassword ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined);
   if (becomePassword && !run.opts.secrets.values.includes(becomePassword)) run.opts.secrets.values.push(becomePassword);
   const checkMode = taskCheckMode(run, task);
@@ -251,7 +253,7 @@ export async function prepareTask(run: RunState, task: ModuleTask, host: string,
       return run.pool.get(delegate ?? host);
     },
     log: (m) => (task.noLog ? undefined : run.opts.log?.(`${host}: ${m}`)),
-    evaluate: (e) => ev.evaluate(e),
+    evaluator: ev,
   });
   return { module: mod, args, ctx, checkMode };
 }

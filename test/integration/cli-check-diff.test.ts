@@ -44,7 +44,7 @@ describe('integration: --check and --diff', function () {
     const after = snapshot(join(dir, 'files'));
     expect(existsSync(join(dir, 'files/forced'))).to.equal(true);
     // The task runs for real (check_mode: false), and its expressions say so.
-    expect(readFileSync(join(dir, 'files/mode'), 'utf8')).to.equal('false\n');
+    expect(readFileSync(join(dir, 'files/mode'), 'utf8')).to.equal('False\n');
     delete after.forced;
     delete after.mode;
     expect(after).to.deep.equal(before);
@@ -71,6 +71,6 @@ describe('integration: --check and --diff', function () {
     const plain = await runCli(['run', 'site.yml', '-i', 'inventory.yml'], { cwd: dir });
     expect(plain.code, plain.stderr).to.equal(0);
     expect(plain.stdout).not.to.include('+port=5433');
-    expect(readFileSync(join(dir, 'files/mode'), 'utf8')).to.equal('false\n');
+    expect(readFileSync(join(dir, 'files/mode'), 'utf8')).to.equal('False\n');
   });
 });

@@ -142,7 +142,7 @@ all:
 - hosts: all
   tasks:
     - fail: msg="{{ inventory_hostname }} fails"
-      when: inventory_hostname === 'bad'
+      when: inventory_hostname == 'bad'
     - name: after
       shell: touch {{ playbook_dir }}/{{ inventory_hostname }}.after
 `,

@@ -12,10 +12,10 @@ const PLAYBOOK = `
   gather_facts: false
   tasks:
     - name: changes on h1 only
-      record: {step: change-1, changed: "{{ inventory_hostname === 'h1' }}"}
+      record: {step: change-1, changed: "{{ inventory_hostname == 'h1' }}"}
       notify: [restart, reload]
     - name: changes again
-      record: {step: change-2, changed: "{{ inventory_hostname === 'h1' }}"}
+      record: {step: change-2, changed: "{{ inventory_hostname == 'h1' }}"}
       notify: restart
     - name: no change
       record: {step: quiet}
@@ -83,7 +83,7 @@ describe('integration: handlers', function () {
     - record: {step: task, changed: true}
       notify: h
     - fail: msg=broken
-      when: vars.breaks ?? false
+      when: breaks | default(false)
   handlers:
     - name: h
       record: {step: handler}

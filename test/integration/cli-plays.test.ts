@@ -25,7 +25,7 @@ describe('integration: plays, includes and meta', function () {
 - hosts: all
   gather_facts: false
   tasks:
-    - record: {fact: "{{ fact }}", out: "{{ out.stdout }}", only_here: "{{ vars.only_here ?? 'gone' }}"}
+    - record: {fact: "{{ fact }}", out: "{{ out.stdout }}", only_here: "{{ only_here | default('gone') }}"}
 `,
     });
     const r = await runInProcess(dir);
@@ -41,7 +41,7 @@ describe('integration: plays, includes and meta', function () {
   gather_facts: false
   tasks:
     - include_tasks: "{{ role }}.yml"
-      when: "!(vars.skip ?? false)"
+      when: not (skip | default(false))
       vars: {from_include: yes}
     - record: {after: true}
 `,
@@ -50,8 +50,8 @@ describe('integration: plays, includes and meta', function () {
     });
     const r = await runInProcess(dir);
     expect(r.code, r.out).to.equal(0);
-    expect(seen(r.records, 'h1', 'ran')).to.deep.equal(['primary true']);
-    expect(seen(r.records, 'h2', 'ran')).to.deep.equal(['standby true', 'second']);
+    expect(seen(r.records, 'h1', 'ran')).to.deep.equal(['primary True']);
+    expect(seen(r.records, 'h2', 'ran')).to.deep.equal(['standby True', 'second']);
     expect(seen(r.records, 'h3', 'ran')).to.deep.equal([]);
     for (const h of ['h1', 'h2', 'h3']) expect(seen(r.records, h, 'after'), h).to.deep.equal([true]);
   });
@@ -64,7 +64,7 @@ describe('integration: plays, includes and meta', function () {
   gather_facts: false
   tasks:
     - meta: end_host
-      when: inventory_hostname === 'h1'
+      when: inventory_hostname == 'h1'
     - record: {step: play1-task}
     - meta: end_play
     - record: {step: never}
@@ -98,7 +98,7 @@ describe('integration: plays, includes and meta', function () {
     expect(r.code).to.equal(2);
     expect(seen(r.records, 'h1', 'step')).to.deep.equal(['after']);
     expect(seen(r.records, 'h2', 'step')).to.deep.equal([]);
-    expect(r.out).to.include("fatal: [h2]: FAILED! => undefined variable 'stop'");
+    expect(r.out).to.include("fatal: [h2]: FAILED! => 'stop' is undefined");
     expect(recap(r.out, 'h2')).to.include({ failed: 1 });
   });
 

@@ -62,7 +62,7 @@ describe('integration: roles', function () {
       pg_name: param-name
       vars: {pg_port: 7000}
       tags: [db]
-      when: inventory_hostname === 'h1'
+      when: inventory_hostname == 'h1'
   tasks:
     - record: {step: untagged}
 `,

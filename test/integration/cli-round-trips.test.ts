@@ -165,7 +165,7 @@ describe('integration: round trips', function () {
   tasks:
     - set_fact: {x: 1}
     - debug: msg="{{ x }}"
-    - assert: {that: "x === 1"}
+    - assert: {that: "x == 1"}
 `,
     });
     const r = await countedRun(dir, 'site.yml');

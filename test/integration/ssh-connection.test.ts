@@ -158,7 +158,6 @@ describe('ssh connection (real sshd on 127.0.0.1)', function () {
         secrets: become.password ? [become.password] : [],
         connectionTo: () => Promise.reject(new Error('not used')),
         log: () => undefined,
-        evaluate: () => undefined,
       });
 
     it('becomes root from a user whose sudo needs a password, never putting it in a command', async () => {

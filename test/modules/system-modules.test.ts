@@ -167,7 +167,6 @@ describe('system modules: refusals, errors and actions', () => {
         secrets: [],
         connectionTo: async () => new LocalConnection('local'),
         log: () => undefined,
-        evaluate: () => undefined,
       });
       return (apt as ModuleDefinition).check(ctx, args);
     };

@@ -26,7 +26,6 @@ async function run(failures: number, args: Record<string, unknown>) {
       return host;
     },
     log: () => undefined,
-    evaluate: () => undefined,
   });
   try {
     return { result: (await waitForConnection.check(ctx, a as never)) as { changed: boolean; reason?: string; result?: Record<string, unknown> }, tries };

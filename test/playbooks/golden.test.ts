@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { Evaluator } from '../../engine/expressions.js';
 import { loadInventory } from '../../engine/inventory/index.js';
-import { hostvarsObject, type Layer, LayeredVars } from '../../engine/runner/host-vars.js';
+import { dataLayer, hostvarsMapping, type Layer, LayeredVars } from '../../engine/runner/host-vars.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const GOLDEN = join(REPO, 'test/playbooks/golden');
@@ -60,12 +60,12 @@ function hostScope(c: Case, installed: boolean): (host: string) => Evaluator {
     pgpool_version: installed ? c.pgpool : null,
   };
   const scopes = new Map<string, Evaluator>();
-  const hostvars = hostvarsObject((h) => (inventory.hosts.has(h) ? scope(h) : undefined));
+  const hostvars = hostvarsMapping((h) => (inventory.hosts.has(h) ? scope(h) : undefined), () => [...inventory.hosts.keys()]);
   function scope(host: string): Evaluator {
     let s = scopes.get(host);
     if (!s) {
-      const magic: Layer = { inventory_hostname: host, groups, hostvars, ansible_check_mode: false };
-      s = new Evaluator(new LayeredVars([inventory.hostVars(host), facts, magic, SECRETS]));
+      const magic: Layer = dataLayer({ inventory_hostname: host, groups, hostvars, ansible_check_mode: false });
+      s = new Evaluator(new LayeredVars([inventory.hostVars(host), dataLayer({ ...facts }), magic, SECRETS]));
       scopes.set(host, s);
     }
     return s;
@@ -75,8 +75,9 @@ function hostScope(c: Case, installed: boolean): (host: string) => Evaluator {
 
 function render(template: string, scope: Evaluator): string {
   const file = join(REPO, 'templates', template);
-  // As the template module: every variable of the host as a local (which evaluates them all).
-  const locals = { ...(scope.varsObject() as Record<string, unknown>) };
+  // As the template module: Jinja2, or EJS for .ejs with every variable of the host as a local.
+  if (!file.endsWith('.ejs')) return scope.renderTemplate(readFileSync(file, 'utf8'), file);
+  const locals = { ...scope.varsObject() };
   return ejs.render(readFileSync(file, 'utf8'), locals, { filename: file, strict: false, _with: true, async: false });
 }
 

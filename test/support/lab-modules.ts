@@ -74,7 +74,6 @@ export async function task(h: LabHost, mod: ModuleDefinition, raw: Record<string
     secrets: [],
     connectionTo: async (name) => connection(hosts[name as keyof typeof hosts]),
     log: () => undefined,
-    evaluate: () => undefined,
   });
   const before = conn.roundTrips;
   let checkTrips = 0;

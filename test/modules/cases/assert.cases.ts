@@ -9,24 +9,31 @@ const cases: CaseFile = {
   cases: [
     {
       name: 'every expression holds',
-      args: { that: ['vpn.rows.length == 3', "standby_write.msg.includes('read-only transaction')"], success_msg: 'replication works' },
+      args: { that: ['vpn.rows | length == 3', "'read-only transaction' in standby_write.msg"], success_msg: 'replication works' },
       vars,
       before: [],
-      expect: { changed: false, message: /^replication works: vpn\.rows\.length == 3; standby_write\.msg\.includes\('read-only transaction'\)$/, checkRoundTrips: 0 },
+      expect: { changed: false, message: /^replication works: vpn\.rows \| length == 3; 'read-only transaction' in standby_write\.msg$/, checkRoundTrips: 0 },
     },
     {
       name: 'quiet: just the message',
-      args: { that: 'vpn.rows[0].name === "OpenVPN"', quiet: true },
+      args: { that: 'vpn.rows[0].name == "OpenVPN"', quiet: true },
       vars,
       before: [],
       expect: { changed: false, message: /^All assertions passed$/ },
     },
     {
       name: 'the first false expression fails, with fail_msg',
-      args: { that: ['vpn.rows.length > 0', 'vpn.rows.length == 4'], fail_msg: 'the standby lacks a row' },
+      args: { that: ['vpn.rows | length > 0', 'vpn.rows | length == 4'], fail_msg: 'the standby lacks a row' },
       vars,
       before: [],
-      expect: { changed: false, error: /^Assertion failed: vpn\.rows\.length == 4: the standby lacks a row$/ },
+      expect: { changed: false, error: /^Assertion failed: vpn\.rows \| length == 4: the standby lacks a row$/ },
+    },
+    {
+      name: 'an undefined name is an error naming it, not a false assertion',
+      args: { that: 'vpn.rowz | length > 0' },
+      vars,
+      before: [],
+      expect: { changed: false, error: /'vpn\.rowz' is undefined/ },
     },
     {
       name: 'msg is an alias of fail_msg; an already templated false fails',

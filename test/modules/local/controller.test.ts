@@ -12,9 +12,10 @@ describe('controller-only modules (results)', () => {
   it('debug prints msg, an expression as JSON, and says when a variable is undefined', async () => {
     const msg = await runRecorded(debug, { msg: 'standby slave streams' });
     expect(msg.first).to.deep.include({ changed: false, output: 'standby slave streams', result: { msg: 'standby slave streams' } });
-    const v = await runRecorded(debug, { var: 'vpn.rows.map(r => r.name)' }, { vars: { vpn: { rows: [{ name: 'OpenVPN' }, { name: 'SSTP' }] } } });
-    expect(v.first).to.deep.include({ output: 'vpn.rows.map(r => r.name): [\n  "OpenVPN",\n  "SSTP"\n]' });
-    expect(v.result).to.deep.equal({ 'vpn.rows.map(r => r.name)': ['OpenVPN', 'SSTP'] });
+    const expr = "vpn.rows | map(attribute='name') | list";
+    const v = await runRecorded(debug, { var: expr }, { vars: { vpn: { rows: [{ name: 'OpenVPN' }, { name: 'SSTP' }] } } });
+    expect(v.first).to.deep.include({ output: `${expr}: [\n  "OpenVPN",\n  "SSTP"\n]` });
+    expect(v.result).to.deep.equal({ [expr]: ['OpenVPN', 'SSTP'] });
     const undef = await runRecorded(debug, { var: 'nothing_here' });
     expect((undef.first as { output: string }).output).to.match(/^nothing_here: VARIABLE IS NOT DEFINED!/);
     expect((await runRecorded(debug, {})).first).to.deep.include({ output: 'Hello world!' });
@@ -28,14 +29,14 @@ describe('controller-only modules (results)', () => {
 
   it('assert and fail fail with a result for register', async () => {
     const vars = { rows: [1, 2] };
-    const ok = await runRecorded(assertModule, { that: 'rows.length === 2' }, { vars });
+    const ok = await runRecorded(assertModule, { that: 'rows | length == 2' }, { vars });
     expect(ok.result).to.deep.equal({ msg: 'All assertions passed' });
     try {
-      await runRecorded(assertModule, { that: ['rows.length === 2', 'rows[5]'], fail_msg: 'missing row' }, { vars });
+      await runRecorded(assertModule, { that: ['rows | length == 2', 'rows | length > 5'], fail_msg: 'missing row' }, { vars });
       expect.fail('should fail');
     } catch (e) {
       expect(e).to.be.instanceOf(ModuleError);
-      expect((e as ModuleError).result).to.deep.equal({ assertion: 'rows[5]', evaluated_to: null, msg: 'missing row' });
+      expect((e as ModuleError).result).to.deep.equal({ assertion: 'rows | length > 5', evaluated_to: false, msg: 'missing row' });
     }
     try {
       await runRecorded(fail, { msg: 'stop here' });

@@ -32,7 +32,6 @@ export function localContext(conn: LocalConnection, o: LocalOptions = {}): Modul
     secrets: [],
     connectionTo: async (h) => new LocalConnection(h),
     log: () => undefined,
-    evaluate: (expr) => new Function(...Object.keys(vars), `return (${expr});`)(...Object.values(vars)),
   });
 }
 

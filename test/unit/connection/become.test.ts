@@ -21,7 +21,6 @@ function context(conn: Connection, become?: BecomeSettings, secrets: string[] = 
     secrets,
     connectionTo: async () => conn,
     log: () => undefined,
-    evaluate: () => undefined,
   });
 }
 

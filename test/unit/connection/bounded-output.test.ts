@@ -40,7 +40,6 @@ describe('bounded command output', () => {
       secrets: [],
       connectionTo: async () => conn,
       log: () => undefined,
-      evaluate: () => undefined,
     });
     expect(await ctx.run('head -c 3000 /dev/zero', { maxOutput: 4096 })).to.have.length(3000);
     const err = await ctx.run('head -c 5000 /dev/zero', { maxOutput: 4096 }).catch((e: unknown) => e);

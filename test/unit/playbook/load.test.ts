@@ -85,7 +85,7 @@ describe('playbook loading and validation', () => {
     expect(err.problems.map((p) => `${p.file}:${p.line}:${p.col}`)).to.deep.equal([`${more}:2:9`, `${site}:5:7`, `${site}:6:29`, `${site}:7:29`, `${site}:8:7`, `${site}:9:7`]);
     const [expr, unknownModule, unknownArg, badEnum, missing, keyword] = err.problems;
     expect(expr!.message).to.match(/^invalid expression in 'when': /);
-    expect(expr!.hint).to.match(/expressions are JavaScript/);
+    expect(expr!.hint).to.equal('Jinja2 compares with == and !=');
     expect(unknownModule!.message).to.equal("unknown module 'file_lin'");
     expect(unknownModule!.hint).to.match(/^did you mean 'file_line'\?/);
     expect(unknownArg!.message).to.equal("file_line: unknown argument 'colour'");
@@ -100,12 +100,14 @@ describe('playbook loading and validation', () => {
   });
 
   it('reports a {{ expression }} that does not compile, in arguments and loops, before any run', async () => {
-    const dir = playbookDir({ 'site.yml': play('    - file_line: {path: "/x/{{ a.join(\'\\n\') }}", line: x}\n      loop: "{{ [1, 2 }}"\n') });
+    const dir = playbookDir({ 'site.yml': play('    - file_line: {path: "/x/{{ a === b }}", line: x}\n      loop: "{{ [1, 2 }}"\n      when: x | no_such_filter\n') });
     const err = await problemsOf(join(dir, 'site.yml'));
     expect(err.problems.map((p) => `${p.line}:${p.col} ${p.message.replace(/:.*/, '')}`)).to.deep.equal([
       "3:25 invalid expression in argument 'path'",
       "4:13 invalid expression in 'loop'",
+      "5:13 invalid expression in 'when'",
     ]);
+    expect(err.problems[2]!.message).to.match(/no filter named 'no_such_filter'/);
   });
 
   it("finds a module by Ansible's name, short or fully qualified, and by tsplay's", async () => {

@@ -25,7 +25,6 @@ describe('module context: atomic writes through the local connection', () => {
     secrets: [],
     connectionTo: async () => conn,
     log: () => undefined,
-    evaluate: () => undefined,
   });
   const ctx = () => createModuleContext(settings());
   const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8);
