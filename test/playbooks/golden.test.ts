@@ -39,11 +39,11 @@ const CASES: Case[] = [
 
 /** What each golden file is rendered from, and on which host. */
 const FILES = [
-  { golden: 'postgresql-master.conf', template: 'postgresql-replication.conf.ejs', host: 'master' },
-  { golden: 'postgresql-slave.conf', template: 'postgresql-replication.conf.ejs', host: 'slave' },
-  { golden: 'pgpool.conf', template: 'pgpool.conf.ejs', host: 'balancer' },
-  { golden: 'pool_hba.conf', template: 'pool_hba.conf.ejs', host: 'balancer' },
-  { golden: 'failover.sh', template: 'failover.sh.ejs', host: 'balancer' },
+  { golden: 'postgresql-master.conf', template: 'postgresql-replication.conf.j2', host: 'master' },
+  { golden: 'postgresql-slave.conf', template: 'postgresql-replication.conf.j2', host: 'slave' },
+  { golden: 'pgpool.conf', template: 'pgpool.conf.j2', host: 'balancer' },
+  { golden: 'pool_hba.conf', template: 'pool_hba.conf.j2', host: 'balancer' },
+  { golden: 'failover.sh', template: 'failover.sh.j2', host: 'balancer' },
 ];
 
 /**
@@ -103,12 +103,12 @@ for (const c of CASES) {
     });
 
     it('failover.sh is valid POSIX sh (sh -n)', () => {
-      const r = spawnSync('sh', ['-n'], { input: render('failover.sh.ejs', before('balancer')), encoding: 'utf8' });
+      const r = spawnSync('sh', ['-n'], { input: render('failover.sh.j2', before('balancer')), encoding: 'utf8' });
       expect(r.status, r.stderr).to.equal(0);
     });
 
     it('pgpool.conf uses the parameter names of its pgpool-II version', () => {
-      const conf = render('pgpool.conf.ejs', before('balancer'));
+      const conf = render('pgpool.conf.j2', before('balancer'));
       const names = new Set([...conf.matchAll(/^(\w+)\s*=/gm)].map((m) => m[1]));
       const [major, minor] = c.pgpool.split('.').map(Number) as [number, number];
       const v = major * 100 + minor;
@@ -127,7 +127,7 @@ for (const c of CASES) {
     });
 
     it('WAL retention uses wal_keep_size from PostgreSQL 13 (wal_keep_segments before)', () => {
-      const conf = render('postgresql-replication.conf.ejs', before('master'));
+      const conf = render('postgresql-replication.conf.j2', before('master'));
       expect(/^wal_keep_size = '512MB'/m.test(conf)).to.equal(Number(c.pg) >= 13);
       expect(/^wal_keep_segments = 32\b/m.test(conf)).to.equal(Number(c.pg) < 13);
     });
