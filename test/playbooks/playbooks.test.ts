@@ -1,15 +1,21 @@
 // Static checks of the bundled playbooks that need no host: the engine's own syntax check,
-// every `{{ }}` and bare expression compiles as JavaScript (the engine compiles the `{{ }}` in
-// module arguments only when a task runs), every notify has its handler, every template exists.
+// every template string and bare expression parses as Jinja2 and names only filters and tests
+// that exist, every notify has its handler, every template exists and parses.
 import { expect } from 'chai';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runCli } from '../support/cli.js';
+import { compileExpression, compileTemplate, isTemplate, syntaxErrorText, TemplateSyntaxError, unknownNames } from '../../engine/jinja/index.js';
+import { loadPlugins } from '../../engine/jinja/plugins.js';
 import { loadYamlFile } from '../../engine/yaml-source.js';
 
 const PLAYBOOKS = join(REPO, 'playbooks');
 const playbookFiles = readdirSync(PLAYBOOKS).filter((f) => f.endsWith('.yml')).sort();
-const varFiles = ['inventory/group_vars/all.yml', 'inventory/astra.yml'];
+const varFiles = ['inventory/group_vars/all.yml', 'inventory/astra.yml', 'inventory/lab.yml', 'inventory/lab-postgres10.yml'];
+const TEMPLATES = join(REPO, 'templates');
+const templateFiles = readdirSync(TEMPLATES).sort();
+// The playbooks' own filters and tests (filter_plugins/, test_plugins/ beside them), if any.
+const plugins = await loadPlugins([PLAYBOOKS]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -28,13 +34,13 @@ function strings(v: unknown, path: string, out: { path: string; text: string }[]
   return out;
 }
 
-/** Compiles an expression the way the engine does (a sloppy-mode function over a scope). */
-function compileError(expr: string): string | undefined {
+/** Parses Jinja2 as the engine does: why it does not parse, or the filters and tests it names that do not exist. */
+function jinjaProblems(compile: () => Parameters<typeof unknownNames>[0]): string[] {
   try {
-    new Function('__scope', `with (__scope) { return (${expr}\n); }`);
-    return undefined;
+    return unknownNames(compile(), plugins);
   } catch (e) {
-    return (e as Error).message;
+    if (e instanceof TemplateSyntaxError) return [syntaxErrorText(e)];
+    throw e;
   }
 }
 
@@ -55,6 +61,13 @@ function tasksOf(play: Obj): Obj[] {
   return out;
 }
 
+/** The bare expressions of a task: when, changed_when, failed_when, until and assert's that. */
+function bareExpressions(t: Obj): string[] {
+  const exprs: unknown[] = ['when', 'changed_when', 'failed_when', 'until'].flatMap((k) => (t[k] === undefined ? [] : [t[k]]).flat());
+  if (isObj(t.assert)) exprs.push(...[t.assert.that].flat());
+  return exprs.filter((e): e is string => typeof e === 'string');
+}
+
 const plays = playbookFiles.flatMap((f) =>
   load(`playbooks/${f}`).flatMap((doc) => (Array.isArray(doc) ? doc : [])).filter(isObj).filter((p) => 'hosts' in p).map((play) => ({ file: f, play })),
 );
@@ -67,33 +80,55 @@ describe('bundled playbooks (static)', () => {
     });
   }
 
-  it('every {{ }} expression in the playbooks and variables compiles', () => {
+  it('every template string in the playbooks and variables is Jinja2 with known filters and tests', () => {
     const bad: string[] = [];
+    let checked = 0;
     for (const rel of [...playbookFiles.map((f) => `playbooks/${f}`), ...varFiles]) {
       for (const s of strings(load(rel), rel)) {
-        for (const m of s.text.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
-          const err = compileError(m[1]!);
-          if (err) bad.push(`${s.path}: {{${m[1]}}}: ${err}`);
-        }
+        if (!isTemplate(s.text)) continue;
+        checked++;
+        for (const p of jinjaProblems(() => compileTemplate(s.text, 'var').nodes)) bad.push(`${s.path}: ${s.text}: ${p}`);
       }
+    }
+    expect(bad).to.deep.equal([]);
+    expect(checked).to.be.greaterThan(100);
+  });
+
+  it('no JavaScript is left in the playbooks, variables and templates (arrow functions, ===, ??, JSON., .length)', () => {
+    const bad: string[] = [];
+    const js = /=>|===|!==|\?\?|JSON\.|Date\.now|\.length\b|\bdefined\(/;
+    for (const rel of [...playbookFiles.map((f) => `playbooks/${f}`), ...varFiles]) {
+      for (const s of strings(load(rel), rel)) if (isTemplate(s.text) && js.test(s.text)) bad.push(`${s.path}: ${s.text}`);
+    }
+    for (const { file, play } of plays) {
+      for (const t of tasksOf(play)) for (const e of bareExpressions(t)) if (js.test(e)) bad.push(`${file}: ${String(t.name)}: ${e}`);
     }
     expect(bad).to.deep.equal([]);
   });
 
-  it('every bare expression (when, changed_when, failed_when, until, assert that) compiles', () => {
+  it('every template in templates/ is a Jinja2 file (.j2) that parses with known filters and tests', () => {
+    expect(templateFiles).to.not.be.empty;
     const bad: string[] = [];
+    for (const f of templateFiles) {
+      if (!f.endsWith('.j2')) bad.push(`${f}: not a .j2 template`);
+      for (const p of jinjaProblems(() => compileTemplate(readFileSync(join(TEMPLATES, f), 'utf8'), 'file').nodes)) bad.push(`${f}: ${p}`);
+    }
+    expect(bad).to.deep.equal([]);
+  });
+
+  it('every bare expression (when, changed_when, failed_when, until, assert that) is a Jinja2 expression with known filters and tests', () => {
+    const bad: string[] = [];
+    let checked = 0;
     for (const { file, play } of plays) {
       for (const t of tasksOf(play)) {
-        const exprs: unknown[] = ['when', 'changed_when', 'failed_when', 'until'].flatMap((k) => (t[k] === undefined ? [] : [t[k]]).flat());
-        if (isObj(t.assert)) exprs.push(...[t.assert.that].flat());
-        for (const e of exprs) {
-          if (typeof e !== 'string') continue;
-          const err = compileError(e.replace(/^\s*\{\{([\s\S]*)\}\}\s*$/, '$1'));
-          if (err) bad.push(`${file}: ${String(t.name)}: ${e}: ${err}`);
+        for (const e of bareExpressions(t)) {
+          checked++;
+          for (const p of jinjaProblems(() => compileExpression(e.replace(/^\s*\{\{([\s\S]*)\}\}\s*$/, '$1')))) bad.push(`${file}: ${String(t.name)}: ${e}: ${p}`);
         }
       }
     }
     expect(bad).to.deep.equal([]);
+    expect(checked).to.be.greaterThan(100);
   });
 
   it('every notify names a handler of its play', () => {
