@@ -11,7 +11,7 @@ import { loadYamlFile } from '../../engine/yaml-source.js';
 
 const PLAYBOOKS = join(REPO, 'playbooks');
 const playbookFiles = readdirSync(PLAYBOOKS).filter((f) => f.endsWith('.yml')).sort();
-const varFiles = ['inventory/group_vars/all.yml', 'inventory/astra.yml', 'inventory/lab.yml', 'inventory/lab-postgres10.yml'];
+const varFiles = ['inventory/group_vars/all.yml', 'inventory/astra.yml', 'inventory/lab.yml', 'inventory/lab-postgres10.yml', 'examples/custom-module/site.yml'];
 const TEMPLATES = join(REPO, 'templates');
 const templateFiles = readdirSync(TEMPLATES).sort();
 // The playbooks' own filters and tests (filter_plugins/, test_plugins/ beside them), if any.
