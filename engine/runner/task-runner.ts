@@ -133,14 +133,16 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
 }
 
 /**
- * In check mode, a task that fails after earlier tasks predicted changes on the host most
- * likely depends on those changes (a package not installed yet, a file not written yet): it
- * is reported as not checkable instead of failing the dry run.
+ * In a dry run (--check), a task that fails after earlier tasks predicted changes on the host
+ * most likely depends on those changes (a package not installed yet, a file not written yet):
+ * it is reported as not checkable instead of failing the dry run. That holds for a task with
+ * `check_mode: false` too — it runs for real, but on a host the predicted changes have not
+ * reached. In a real run nothing is ever hidden this way, whatever a task's own check_mode.
  */
-function dryRunView(run: RunState, task: ModuleTask, host: string, o: ItemOutcome): ItemOutcome {
+function dryRunView(run: RunState, host: string, o: ItemOutcome): ItemOutcome {
   const state = run.host(host)!;
   if (o.predicted) state.predictedChanges++;
-  if (!taskCheckMode(run, task) || o.status !== 'failed' || state.predictedChanges === 0) return o;
+  if (!run.opts.checkMode || o.status !== 'failed' || state.predictedChanges === 0) return o;
   const message = `not checkable before earlier changes are made: ${o.message ?? 'failed'}`;
   return { ...o, status: 'skipped', message, notCheckable: true, result: { ...o.result, failed: false, skipped: true, msg: message } };
 }
@@ -158,7 +160,7 @@ async function executeWithRetries(run: RunState, task: ModuleTask, host: string,
       return failure(e, task, run.opts.verbosity);
     }
     // A dry run does not wait for a state that only the predicted changes would bring about.
-    const waitsForPrediction = taskCheckMode(run, task) && run.host(host)!.predictedChanges > 0;
+    const waitsForPrediction = run.opts.checkMode && run.host(host)!.predictedChanges > 0;
     if (done || attempt > task.retries || o.status === 'unreachable' || waitsForPrediction) {
       if (!done && o.status !== 'unreachable') return { ...o, status: 'failed', message: `gave up after ${attempt} attempts: ${o.message ?? `until (${String(task.until)}) is still false`}` };
       return o;
@@ -326,7 +328,7 @@ function report(
   ev: Evaluator | undefined,
   itemOnly = false,
 ): HostTaskResult {
-  o = dryRunView(run, task, host, o);
+  o = dryRunView(run, host, o);
   const hidden = task.noLog;
   const ignored = o.status === 'failed' && task.ignoreErrors === true;
   const delegatedTo = task.delegateTo !== undefined && ev ? safe(() => stringify(ev.render(task.delegateTo))) : undefined;
