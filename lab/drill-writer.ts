@@ -44,7 +44,9 @@ async function loop(o: Opts): Promise<void> {
   process.on('SIGTERM', () => (stop = true));
   const acks = join(o.state, 'acks');
   let c: pg.Client | undefined;
-  for (let n = 1; !stop; n++) {
+  // A later `start` owns the state folder: a writer it replaced (say, left behind by a drill that
+  // was interrupted) stops instead of writing into the new drill's records.
+  for (let n = 1; !stop && !replaced(o); n++) {
     try {
       if (!c) {
         c = client(o);
@@ -63,7 +65,19 @@ async function loop(o: Opts): Promise<void> {
   await c?.end().catch(() => undefined);
 }
 
-function start(o: Opts): void {
+/** The state folder names another writer (or is gone): this one was replaced. */
+function replaced(o: Opts): boolean {
+  try {
+    return Number(readFileSync(join(o.state, 'pid'), 'utf8')) !== process.pid;
+  } catch (e) {
+    // Between the spawn and the parent's writing of the pid file, the file is missing.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(o.state);
+  }
+}
+
+async function start(o: Opts): Promise<void> {
+  // A writer still running from an earlier drill is stopped first.
+  if (existsSync(join(o.state, 'pid'))) await stopProcess(Number(readFileSync(join(o.state, 'pid'), 'utf8')));
   rmSync(o.state, { recursive: true, force: true });
   mkdirSync(o.state, { recursive: true });
   const self = fileURLToPath(import.meta.url);
@@ -73,12 +87,12 @@ function start(o: Opts): void {
   console.log(JSON.stringify({ pid: child.pid }));
 }
 
-async function stop(o: Opts): Promise<void> {
-  const pid = Number(readFileSync(join(o.state, 'pid'), 'utf8'));
+/** SIGTERM, then up to 10 s for the process to end. */
+async function stopProcess(pid: number): Promise<void> {
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
-    // already gone
+    return; // already gone
   }
   for (let i = 0; i < 100; i++) {
     try {
@@ -88,6 +102,10 @@ async function stop(o: Opts): Promise<void> {
       break;
     }
   }
+}
+
+async function stop(o: Opts): Promise<void> {
+  await stopProcess(Number(readFileSync(join(o.state, 'pid'), 'utf8')));
   rmSync(join(o.state, 'pid'), { force: true });
   const read = (f: string) => (existsSync(join(o.state, f)) ? readFileSync(join(o.state, f), 'utf8').trim().split('\n').filter(Boolean) : []);
   const acks = read('acks').map((l) => l.split(' ').map(Number) as [number, number]);
@@ -132,7 +150,7 @@ async function stop(o: Opts): Promise<void> {
 
 const [command, ...rest] = process.argv.slice(2);
 const o = options(rest);
-if (command === 'start') start(o);
+if (command === 'start') await start(o);
 else if (command === 'loop') await loop(o);
 else if (command === 'stop') await stop(o);
 else {
