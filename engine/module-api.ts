@@ -1,6 +1,8 @@
 // The contract between the runner and a module. A module's logic runs in the tsplay process;
 // the remote host only runs POSIX sh commands that the module sends through `ctx`.
 
+import type { ProbeSet } from './module/probe.js';
+
 /** The outcome of one remote command. */
 export interface ExecResult {
   stdout: string;
@@ -197,7 +199,13 @@ export interface ModuleDefinition<A = any, P = any> {
    * the change and what the re-check still reports).
    */
   notConverged?(args: A, change: Change<P>, again: Change<P>): string;
-  check(ctx: ModuleContext, args: A): Promise<CheckResult<P>>;
+  /**
+   * What the check reads, declared as probes (engine/module/probe.ts: a read-only sh command and
+   * its parser). The step runs them in one round trip and hands `check` the parsed values, key
+   * by key; being values, the probes of several tasks can travel together.
+   */
+  probes?(args: A): ProbeSet;
+  check(ctx: ModuleContext, args: A, probed: Record<string, unknown>): Promise<CheckResult<P>>;
   apply(ctx: ModuleContext, args: A, plan: Change<P>): Promise<ApplyResult | void>;
 }
 

@@ -1,7 +1,7 @@
 // stat: Ansible's stat, read in one round trip with GNU stat, test(1), the <algo>sum tools,
 // file(1) and lsattr(1) (each optional, as in Ansible: a missing tool leaves its fields as
 // Ansible leaves them). Only reads: the result is for `register`.
-import { ModuleError, defineModule, parseProbes, probe, probeScript, quote, type Probe } from '../sdk/index.js';
+import { ModuleError, defineModule, probe, quote, type Probe } from '../sdk/index.js';
 
 interface Args {
   path: string;
@@ -188,9 +188,9 @@ export default defineModule<Args>({
     '    msg: "{{ inventory_hostname }} is a standby"',
     '  when: standby.stat.exists',
   ].join('\n'),
-  async check(ctx, a) {
-    const set = statProbes(a);
-    const s = statResult(a, parseProbes(set, await ctx.run(probeScript(set))));
+  probes: statProbes,
+  async check(_ctx, a, probed) {
+    const s = statResult(a, probed);
     return { changed: false, reason: `${a.path} ${kindOf(s)}`, result: { stat: s } };
   },
   async apply() {

@@ -4,6 +4,7 @@
 // helper run modules through here, so they cannot drift apart. Check mode is decided here too.
 import { ModuleRaisedError, NotConvergedError, TsplayError } from '../errors.js';
 import type { ApplyResult, Change, ChangeKind, CheckResult, ModuleContext, ModuleDefinition, NoChange } from '../module-api.js';
+import { parseProbes, probeScript, type ProbeSet } from './probe.js';
 
 /** Check mode for one task: its own `check_mode:` when set, else the run's --check. */
 export function checkModeOf(task: boolean | undefined, run: boolean): boolean {
@@ -32,7 +33,17 @@ export interface StepOptions {
  * becomes a ModuleRaisedError: it fails the task, not the run.
  */
 export function checkOnly<A>(mod: ModuleDefinition<A>, ctx: ModuleContext, args: A): Promise<CheckResult> {
-  return guarded(mod, 'check', () => mod.check(ctx, args));
+  return guarded(mod, 'check', async () => {
+    const set = probesOf(mod, args);
+    const probed = set ? parseProbes(set, await ctx.run(probeScript(set))) : {};
+    return mod.check(ctx, args, probed);
+  });
+}
+
+/** The probes a module's check declares for these arguments (none: it reads for itself). */
+export function probesOf<A>(mod: ModuleDefinition<A>, args: A): ProbeSet | undefined {
+  const set = mod.probes?.(args);
+  return set && Object.keys(set).length ? set : undefined;
 }
 
 /** One module task on one host; `ctx.checkMode` says whether apply may run. */

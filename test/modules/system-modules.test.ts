@@ -18,12 +18,13 @@ import user from '../../modules/user.js';
 import { FakeConnection, type Reply } from '../support/fake-connection.js';
 import { probeReply } from '../support/section-replies.js';
 import { fakeContext } from './harness.js';
+import { checkOnly } from '../../engine/module/step.js';
 
 async function check(mod: ModuleDefinition, rawArgs: Record<string, unknown>, replies: Reply[], vars: Record<string, unknown> = {}) {
   const { args, problems } = await validateArgs(mod, rawArgs);
   if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
   const conn = new FakeConnection('h1', replies);
-  return { result: await mod.check(fakeContext(conn, vars), args), conn };
+  return { result: await checkOnly(mod, fakeContext(conn, vars), args), conn };
 }
 
 async function refusal(mod: ModuleDefinition, args: Record<string, unknown>, replies: Reply[], vars: Record<string, unknown> = {}): Promise<Error> {
@@ -168,7 +169,7 @@ describe('system modules: refusals, errors and actions', () => {
         connectionTo: async () => new LocalConnection('local'),
         log: () => undefined,
       });
-      return (apt as ModuleDefinition).check(ctx, args);
+      return checkOnly(apt as ModuleDefinition, ctx, args);
     };
 
     it('installed packages and a virtual name an installed package provides', async () => {

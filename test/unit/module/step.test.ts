@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { defineModule, type CheckResult } from '../../../engine/module-api.js';
 import { ModuleRaisedError, NotConvergedError } from '../../../engine/errors.js';
-import { checkModeOf, runStep } from '../../../engine/module/step.js';
+import { checkModeOf, probesOf, runStep } from '../../../engine/module/step.js';
+import { probe } from '../../../engine/module/probe.js';
 import { fakeContext } from '../../modules/harness.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 
@@ -77,5 +78,33 @@ describe('module step', () => {
     expect((err as Error).message).to.equal("module 'scripted' raised TypeError: Cannot read properties of undefined (reading 'x') in apply");
     const odd = scripted([{ changed: true, description: 'a' }], { applyThrows: 'a string' });
     expect(((await runStep(odd.mod, {}, ctx(false)).catch((e: Error) => e)) as Error).message).to.equal(`module 'scripted' raised string "a string" in apply`);
+  });
+});
+
+describe('module step: declared probes', () => {
+  it("runs a check's probes in one round trip and hands it the parsed values; the re-check reads afresh", async () => {
+    const seen: Record<string, unknown>[] = [];
+    const mod = defineModule<{ path: string }>({
+      name: 'probed',
+      summary: 'test',
+      schema: { type: 'object' },
+      probes: (a) => ({ exists: probe(`test -e ${a.path}`, (o) => o.rc === 0), mode: probe(`stat -c %a ${a.path}`, (o) => o.out.trim()) }),
+      async check(_ctx, a, probed) {
+        seen.push(probed);
+        return probed.exists ? { changed: false, reason: `${a.path} is there` } : { changed: true, kind: 'create', description: `create ${a.path}` };
+      },
+      async apply() {},
+    });
+    expect(probesOf(mod, { path: '/x' })).to.have.keys('exists', 'mode');
+    const conn = new FakeConnection('h1', [{ match: 'test -e /x', stdout: "@@tsplay@@ exists\n@@tsplay@@rc 0\n@@tsplay@@ mode\n644\n@@tsplay@@rc 0\n" }]);
+    const r = await runStep(mod, { path: '/x' }, fakeContext(conn));
+    expect(r.outcome).to.equal('unchanged');
+    expect(conn.roundTrips).to.equal(1);
+    expect(seen).to.deep.equal([{ exists: true, mode: '644' }]);
+    const before = new FakeConnection('h1', [{ match: 'test -e /x', stdout: '@@tsplay@@ exists\n@@tsplay@@rc 1\n@@tsplay@@ mode\n@@tsplay@@rc 1\n' }]);
+    const after = new FakeConnection('h1', [{ match: 'test -e /x', stdout: '@@tsplay@@ exists\n@@tsplay@@rc 0\n@@tsplay@@ mode\n600\n@@tsplay@@rc 0\n' }]);
+    const changed = await runStep(mod, { path: '/x' }, fakeContext(before), { verify: fakeContext(after) });
+    expect(changed.outcome === 'changed' && changed.verified?.reason).to.equal('/x is there');
+    expect(after.roundTrips).to.equal(1);
   });
 });
