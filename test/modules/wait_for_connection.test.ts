@@ -5,6 +5,7 @@ import { ConnectionError } from '../../engine/errors.js';
 import { validateArgs } from '../../engine/module-args.js';
 import { createModuleContext } from '../../engine/runner/module-context.js';
 import waitForConnection from '../../modules/wait_for_connection.js';
+import { checkOnly } from '../../engine/module/step.js';
 import { FakeConnection } from '../support/fake-connection.js';
 
 async function run(failures: number, args: Record<string, unknown>) {
@@ -28,7 +29,7 @@ async function run(failures: number, args: Record<string, unknown>) {
     log: () => undefined,
   });
   try {
-    return { result: (await waitForConnection.check(ctx, a as never)) as { changed: boolean; reason?: string; result?: Record<string, unknown> }, tries };
+    return { result: (await checkOnly(waitForConnection, ctx, a as never)) as { changed: boolean; reason?: string; result?: Record<string, unknown> }, tries };
   } catch (e) {
     return { error: e as Error, tries };
   }
