@@ -69,11 +69,12 @@ export class LiveReporter implements Reporter {
                   this.show(h);
                   const last = line.outcomes.at(-1);
                   if (!last || line.worst === 'skipped') t.skip(this.text(last ? outcomeTitle(last) : `${h} skipped`));
-                  // The message is printed once, below the task: the error only marks the line.
-                  else if (line.worst === 'failed' || line.worst === 'unreachable') throw new Error(this.text(`[${h}] ${line.worst}`));
+                  // The message is printed once, below the task: the error only marks the line (it
+                  // replaces the title with the same text: collapseErrors).
+                  else if (line.worst === 'failed' || line.worst === 'unreachable') throw new Error(this.text(line.outcomes.map(outcomeTitle).join('\n')));
                 },
               })),
-              { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } },
+              { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: true } },
             );
             return sub;
           },
