@@ -70,15 +70,8 @@ export function lineWorkload(dir: string, name: string, tasks: number, file: str
   };
 }
 
-// The same file from tsplay's EJS and from Ansible's Jinja2 (Ansible's template module has
-// trim_blocks on, which drops the newline after a block tag as EJS's `-%>` does).
-const TEMPLATE_EJS = `# tsplay benchmark: <%= bench_name %> (rendered by the tool under test)
-listen_addresses = '<%= bench_listen %>'
-port = <%= bench_port %>
-<% for (const peer of bench_peers) { -%>
-host    all    all    <%= peer %>/32    md5
-<% } -%>
-`;
+// One Jinja2 file for both tools (their template modules have trim_blocks on, which drops the
+// newline after a block tag).
 const TEMPLATE_J2 = `# tsplay benchmark: {{ bench_name }} (rendered by the tool under test)
 listen_addresses = '{{ bench_listen }}'
 port = {{ bench_port }}
@@ -131,7 +124,7 @@ export function mixedWorkload(dir: string, o: MixedOptions): Workload {
   const tsplayTasks = [
     apt('apt'),
     ...lineTasks('file_line', 3, '{{ bench_dir }}/lines.conf'),
-    ...templates('template', 'ejs'),
+    ...templates('template', 'j2'),
     ...tsplayUfw,
     '    - name: cluster running\n      pg_ctlcluster: { version: "{{ pg_version }}", cluster: main, state: started }',
   ];
@@ -144,7 +137,7 @@ export function mixedWorkload(dir: string, o: MixedOptions): Workload {
     '    - name: cluster running\n      ansible.builtin.systemd: { name: "postgresql@{{ pg_version }}-main", state: started }',
   ];
   const title = 'mixed site tasks';
-  write(join(dir, 'tsplay', 'templates'), 'bench.conf.ejs', TEMPLATE_EJS);
+  write(join(dir, 'tsplay', 'templates'), 'bench.conf.j2', TEMPLATE_J2);
   write(join(dir, 'ansible', 'templates'), 'bench.conf.j2', TEMPLATE_J2);
   return {
     name: 'b',
