@@ -121,7 +121,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
       setup.push(
         `Lab: ${hosts} Debian ${lab.release} hosts (systemd-nspawn containers booted with systemd, on this machine's CPUs) on a private bridge; both tools use inventory/lab.yml, root over SSH with the lab key, no fact gathering. The hosts' CPU time is read from their cgroups.`,
         `ansible-playbook: pipelining on, forks ${forks}, interpreter /usr/bin/python3 (not discovered), ssh_args \`-C -o ControlMaster=auto -o ControlPersist=60s\` + the lab's known_hosts (so its SSH connections persist across runs); python3 and python3-apt added to the hosts for it.`,
-        `tsplay: \`node dist/cli/main.js run PLAYBOOK -i inventory/lab.yml -f ${hosts} --output plain\`, a new process and new SSH connections each run.`,
+        `tsplay: \`node dist/bundle/cli/main.js run PLAYBOOK -i inventory/lab.yml -f ${hosts} --output plain\`, a new process and new SSH connections each run.`,
         `(a): ${o.lineTasks} file_line / lineinfile tasks on one file per host, changing nothing.`,
         `(b): ${b.tasks} tasks changing nothing: apt present (postgresql, ufw), 3 line edits, 2 templates (EJS / Jinja2, same output), ${FIREWALL_PORTS.length} ufw rules (${FIREWALL_PORTS.join(', ')}/tcp), the PostgreSQL ${lab.pgVersion} cluster running (tsplay pg_ctlcluster; Ansible systemd on postgresql@${lab.pgVersion}-main, the unit pg_ctlcluster drives).`,
         `Order: hosts prepared by a tsplay run, one warm-up run of each tool per workload, then ${o.rounds} rounds, the tools alternating which goes first; figures are medians of the rounds, peak RSS the highest.`,

@@ -10,7 +10,7 @@ import { bundledModules } from '../modules/index.js';
 
 const run = promisify(execFile);
 
-export const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../bundle/cli/main.js', import.meta.url));
 const MODULES_DIR = fileURLToPath(new URL('../modules/', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -3,14 +3,16 @@
 // problem is reported with file:line (exit 3).
 import { register } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type SourceProblem, UsageError, ValidationError } from '../engine/errors.js';
 import type { ModuleDefinition } from '../engine/module-api.js';
+import { BUILD_DIR, PACKAGE_ROOT } from '../engine/install-paths.js';
 import { loadModuleDir, loadModuleFile, type Registry } from '../engine/module-registry.js';
 
-const SDK_JS = new URL('../sdk/index.js', import.meta.url);
+const SDK_JS = pathToFileURL(join(BUILD_DIR, 'sdk', 'index.js'));
 /** The SDK's source, for type checks: beside dist/ in a checkout and in the published package. */
-const SDK_TS = fileURLToPath(new URL('../../sdk/index.ts', import.meta.url));
+const SDK_TS = join(PACKAGE_ROOT, 'sdk', 'index.ts');
 
 let hooked = false;
 
@@ -18,7 +20,7 @@ let hooked = false;
 function hookTsplay(): void {
   if (hooked) return;
   hooked = true;
-  register(new URL('./resolve-tsplay.js', import.meta.url), { data: { sdk: SDK_JS.href } });
+  register(pathToFileURL(join(BUILD_DIR, 'cli', 'resolve-tsplay.js')), { data: { sdk: SDK_JS.href } });
 }
 
 export async function loadCustomModules(registry: Registry, dirs: string[]): Promise<void> {

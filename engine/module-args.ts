@@ -11,9 +11,11 @@ const compiled = new WeakMap<ModuleDefinition, Promise<ValidateFunction>>();
 function ajv(): Promise<import('ajv').Ajv> {
   // validateSchema: false spares every run compiling the JSON Schema meta-schema (a third of
   // ajv's start-up); a malformed keyword in a module's schema still fails its compile.
-  ajvInstance ??= import('ajv').then(
-    ({ Ajv }) => new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, validateSchema: false }),
-  );
+  // ajv is CommonJS: Node's ESM wrapper names its exports, a bundler's gives module.exports as default.
+  ajvInstance ??= import('ajv').then((m) => {
+    const Ajv = m.Ajv ?? (m as unknown as { default: typeof m }).default.Ajv;
+    return new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, validateSchema: false });
+  });
   return ajvInstance;
 }
 

@@ -20,7 +20,7 @@ fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
 
-tsplay() { node dist/cli/main.js "$@"; }
+tsplay() { node dist/bundle/cli/main.js "$@"; }
 log=$(mktemp -d /tmp/tsplay-demo.XXXXXX)
 t0=$(date +%s.%N)
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }

@@ -4,6 +4,8 @@
 // (V_7_4_P1); V_10_5_P1 stands for today's OpenSSH. Words that start with `$` are shell
 // variables: their value is not known, only their place.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../engine/install-paths.js';
 
 export type OpenSshRelease = 'V_7_4_P1' | 'V_10_5_P1';
 export const OPENSSH_RELEASES: OpenSshRelease[] = ['V_7_4_P1', 'V_10_5_P1'];
@@ -39,7 +41,7 @@ const sets = new Map<OpenSshRelease, OptionSet>();
 export function optionSet(release: OpenSshRelease): OptionSet {
   let s = sets.get(release);
   if (!s) {
-    s = JSON.parse(readFileSync(new URL(`../../../lab/openssh/options-${release}.json`, import.meta.url), 'utf8')) as OptionSet;
+    s = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'lab', 'openssh', `options-${release}.json`), 'utf8')) as OptionSet;
     sets.set(release, s);
   }
   return s;

@@ -1,5 +1,5 @@
-// Runs the real command line (`node dist/cli/main.js`) the way a person would, and
-// makes temp playbook folders for it. Tests build first (`npx tsc -p .`), then run this.
+// Runs the real command line (`node dist/bundle/cli/main.js`, what `tsplay` runs) the way a person would, and
+// makes temp playbook folders for it. Tests build first (`npm run build`: tsc, then the bundle), then run this.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
-/** The compiled CLI entry point (this file runs from dist/test/support/). */
-export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+/** The bundled CLI entry point (this file runs from dist/test/support/). */
+export const CLI = fileURLToPath(new URL('../../bundle/cli/main.js', import.meta.url));
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
