@@ -31,6 +31,7 @@ export function localContext(conn: LocalConnection, o: LocalOptions = {}): Modul
     baseDir: o.baseDir ?? process.cwd(),
     secrets: [],
     connectionTo: async (h) => new LocalConnection(h),
+    reconnect: async () => new LocalConnection(conn.host),
     log: () => undefined,
   });
 }
