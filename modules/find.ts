@@ -2,6 +2,7 @@
 // (globs or Python regular expressions), age, size and content. One `find -printf` listing per
 // path in one round trip; `contains` and `get_checksum` read the candidates in a second one.
 import { ModuleError, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, sections, splitSections } from '../sdk/index.js';
+import { HOME_PROBE, expandHome, shPath } from './lib/home-path.js';
 
 interface Args {
   paths: string | string[];
@@ -51,8 +52,9 @@ function listScript(paths: string[], a: Args): string {
   return sections({
     // Ages are measured with the host's clock, as Ansible's find does.
     now: 'date +%s.%N',
+    home: HOME_PROBE,
     ...Object.fromEntries(
-      paths.map((p, i) => [`p${i}`, `if [ -d ${quote(p)} ]; then find${a.follow ? ' -L' : ''} ${quote(p)} -mindepth 1${max} -printf '${FORMAT}'; else echo "'${p.replace(/'/g, "'\\''")}' is not a directory" >&2; exit 3; fi`]),
+      paths.map((p, i) => [`p${i}`, `if [ -d ${shPath(p)} ]; then find${a.follow ? ' -L' : ''} ${shPath(p)} -mindepth 1${max} -printf '${FORMAT}'; else printf "'%s' is not a directory\\n" ${shPath(p)} >&2; exit 3; fi`]),
     ),
   });
 }
@@ -332,7 +334,9 @@ export default defineModule<Args>({
     const skipped: Record<string, string> = {};
     let examined = 0;
     const found: { e: Entry; path: string; needsContent: boolean }[] = [];
-    paths.forEach((npath, i) => {
+    const home = out.home?.out ?? '';
+    paths.forEach((given, i) => {
+      const npath = expandHome(given, home);
       const s = out[`p${i}`];
       if (!s || s.rc !== 0) {
         skipped[npath] = (s?.out ?? 'no output').trim().split('\n').pop() || `cannot search ${npath}`;

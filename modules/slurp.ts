@@ -1,6 +1,7 @@
 // slurp: Ansible's slurp — a remote file's bytes, base64-encoded, for `register` (then
 // `{{ r.content | b64decode }}`). One round trip; reads only.
-import { ModuleError, defineModule, parseProbes, probe, probeScript, quote } from '../sdk/index.js';
+import { ModuleError, defineModule, parseProbes, probe, probeScript } from '../sdk/index.js';
+import { HOME_PROBE, expandHome, shPath } from './lib/home-path.js';
 
 interface Args {
   src: string;
@@ -8,9 +9,10 @@ interface Args {
 
 /** What is at the path, then its bytes in base64 when it is a readable file. */
 function probes(src: string) {
-  const p = quote(src);
+  const p = shPath(src);
   return {
     kind: probe(`if [ -d ${p} ]; then echo dir; elif [ ! -e ${p} ]; then echo absent; elif [ ! -r ${p} ]; then echo unreadable; else echo file; fi`, (o) => o.out.trim()),
+    home: probe(HOME_PROBE, (o) => o.out),
     content: probe(`if [ -f ${p} ] && [ -r ${p} ]; then base64 < ${p}; elif [ -e ${p} ] && [ ! -d ${p} ] && [ -r ${p} ]; then cat -- ${p} | base64; fi`, (o) => o),
   };
 }
@@ -44,15 +46,16 @@ export default defineModule<Args>({
   async check(ctx, a) {
     const set = probes(a.src);
     const got = parseProbes(set, await ctx.run(probeScript(set)));
-    if (got.kind === 'absent') throw new ModuleError(`file not found: ${a.src}`);
-    if (got.kind === 'dir') throw new ModuleError(`source is a directory and must be a file: ${a.src}`);
-    if (got.kind === 'unreadable') throw new ModuleError(`file is not readable: ${a.src}`);
-    if (got.kind !== 'file' || got.content.rc !== 0) throw new ModuleError(`unable to slurp file: ${a.src}: ${got.content.out.trim() || got.kind}`);
+    const source = expandHome(a.src, got.home);
+    if (got.kind === 'absent') throw new ModuleError(`file not found: ${source}`);
+    if (got.kind === 'dir') throw new ModuleError(`source is a directory and must be a file: ${source}`);
+    if (got.kind === 'unreadable') throw new ModuleError(`file is not readable: ${source}`);
+    if (got.kind !== 'file' || got.content.rc !== 0) throw new ModuleError(`unable to slurp file: ${source}: ${got.content.out.trim() || got.kind}`);
     const bytes = Buffer.from(got.content.out, 'base64');
     return {
       changed: false,
-      reason: `${bytes.length} bytes read from ${a.src}`,
-      result: { content: bytes.toString('base64'), source: a.src, encoding: 'base64' },
+      reason: `${bytes.length} bytes read from ${source}`,
+      result: { content: bytes.toString('base64'), source, encoding: 'base64' },
     };
   },
   async apply() {

@@ -1,7 +1,8 @@
 // stat: Ansible's stat, read in one round trip with GNU stat, test(1), the <algo>sum tools,
 // file(1) and lsattr(1) (each optional, as in Ansible: a missing tool leaves its fields as
 // Ansible leaves them). Only reads: the result is for `register`.
-import { ModuleError, defineModule, probe, quote, type Probe } from '../sdk/index.js';
+import { ModuleError, defineModule, probe, type Probe } from '../sdk/index.js';
+import { HOME_PROBE, expandHome, hasHome, shPath } from './lib/home-path.js';
 
 interface Args {
   path: string;
@@ -29,7 +30,7 @@ function makedev(major: number, minor: number): number {
 }
 
 export function statProbes(a: Args): Record<string, Probe<unknown>> {
-  const p = quote(a.path);
+  const p = shPath(a.path);
   const L = a.follow ? ' -L' : '';
   // Without follow a link is described as a link: its target is neither summed nor typed.
   const regular = a.follow ? `[ -f ${p} ]` : `[ -f ${p} ] && [ ! -L ${p} ]`;
@@ -37,6 +38,7 @@ export function statProbes(a: Args): Record<string, Probe<unknown>> {
   const set: Record<string, Probe<unknown>> = {
     st: probe(`if ${exists}; then stat${L} -c '${FORMAT}' -- ${p}; else echo absent; fi`, (o) => o),
     access: probe(`[ -r ${p} ] && echo r; [ -w ${p} ] && echo w; [ -x ${p} ] && echo x; true`, (o) => o.out),
+    ...(hasHome(a.path) ? { home: probe(HOME_PROBE, (o) => o.out) } : {}),
   };
   if (!a.follow) {
     set.target = probe(`if [ -L ${p} ]; then readlink -- ${p}; fi`, (o) => o.out.replace(/\n$/, ''));
@@ -66,7 +68,7 @@ export function statResult(a: Args, got: Record<string, unknown>): Record<string
   const num = (i: number) => Number(f[i]);
   const out: Record<string, unknown> = {
     exists: true,
-    path: a.path,
+    path: hasHome(a.path) ? expandHome(a.path, String(got.home ?? '')) : a.path,
     mode: (mode & 0o7777).toString(8).padStart(4, '0'),
     isdir: type === 0o040000,
     ischr: type === 0o020000,
@@ -156,7 +158,8 @@ export default defineModule<Args>({
     'result (exists, path, mode, isreg/isdir/islnk…, uid/gid, pw_name/gr_name, size, inode, dev,',
     'nlink, atime/mtime/ctime, the r/w/x bits, readable/writeable/executable for the connecting',
     'user, lnk_source/lnk_target, checksum, mimetype/charset, attributes). Everything is read in',
-    'one round trip with POSIX sh and GNU coreutils: no Python on the host. mimetype needs file(1),',
+    'one round trip with POSIX sh and GNU coreutils: no Python on the host. A leading ~ is the',
+    "host's $HOME, as Ansible expands it there. mimetype needs file(1),",
     "attributes need lsattr(1); without them the fields read as Ansible's do without them",
     "('unknown', []). Never changes anything.",
   ].join('\n'),

@@ -41,6 +41,12 @@ const cases: CaseFile = {
       expect: { changed: false, message: /is a link$/ },
     },
     {
+      name: "a leading ~ is the host's $HOME, expanded there",
+      args: { path: '~/.pgpass', get_mime: false, get_attributes: false, get_checksum: false },
+      before: [{ match: /stat -c .* -- "\$HOME"'?\/\.pgpass/, stdout: sectionsOutput({ st: fileLine, access: 'r\n', target: '', source: '', home: '/var/lib/postgresql' }) }],
+      expect: { changed: false, message: /^~\/\.pgpass is a file$/ },
+    },
+    {
       name: 'stat failing on the host is an error',
       args: { path: '/root/secret', get_mime: false, get_attributes: false },
       before: reply({ st: { out: "stat: cannot statx '/root/secret': Permission denied\n", rc: 1 }, access: '', target: '', source: '', 'sum.sha1': '' }),
