@@ -46,7 +46,8 @@ export default defineModule<Args, Plan>({
     "registered result holds name, state, enabled and `status`, every property of `systemctl",
     "show`, as Ansible's does. Needs systemd as PID 1 (the `service` module also drives init",
     'scripts). Differs from Ansible: daemon_reload and daemon_reexec are actions reported as',
-    "changes (tsplay's check only reads the host, so a reload runs only as part of a change).",
+    "changes (tsplay's check only reads the host, so a reload runs only as part of a change);",
+    'system units only (no `scope: user`).',
   ].join('\n'),
   aliases: { service: 'name', unit: 'name', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
   schema: {
