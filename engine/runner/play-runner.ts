@@ -456,15 +456,15 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions): Promise
         opts.reporter.warning(`no hosts matched '${pattern}'${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play`);
         continue;
       }
-      const prompted = await promptVars(play, opts);
-      const withPrompts = Object.keys(prompted).length ? { ...play, vars: { ...play.vars, ...prompted } } : play;
+      // A layer of its own above the play's vars: answers are what the person typed, not templates.
+      run.promptedVars = await promptVars(play, opts);
       const ordered = orderHosts(hosts, play.order);
       const sizes = play.serial.map((x) => (typeof x === 'string' && x.includes('{{') ? stringify(new Evaluator(new LayeredVars([opts.extraVars])).render(x)) : x));
       run.playHostsAll = ordered;
       for (const batch of serialBatches(ordered, sizes)) {
         if (opts.stop?.signal) break;
         for (const h of batch) played.add(h);
-        const runner = new PlayRunner(run, withPrompts);
+        const runner = new PlayRunner(run, play);
         await runner.runPlay(batch);
         // As ansible-playbook: a batch that failed whole, or a play broken by any_errors_fatal
         // or max_fail_percentage, ends the run (no later batch, no later play).

@@ -82,6 +82,8 @@ export class RunState {
   readonly pool: ConnectionPool;
   play?: Play;
   playHosts: string[] = [];
+  /** The current play's vars_prompt answers (play-vars precedence, above `vars`). */
+  promptedVars: Record<string, unknown> = {};
   /** All the play's hosts, every batch. */
   playHostsAll: string[] = [];
   /** --start-at-task: the task name still awaited; tasks before it, in any play, are skipped. */
@@ -127,7 +129,7 @@ export class RunState {
       ansible_play_batch: this.playHosts,
       ansible_play_hosts_all: this.playHostsAll,
     });
-    return [...defaults, h.inventoryVars, dataLayer(h.facts), this.play?.vars ?? {}, h.varsFiles, h.includedVars, dataLayer(h.hostFacts), ...taskLayers, magic, this.opts.extraVars];
+    return [...defaults, h.inventoryVars, dataLayer(h.facts), this.play?.vars ?? {}, dataLayer(this.promptedVars), h.varsFiles, h.includedVars, dataLayer(h.hostFacts), ...taskLayers, magic, this.opts.extraVars];
   }
 
   /**

@@ -85,14 +85,16 @@ describe('integration: throttle, vars_prompt, environment secrecy', function () 
 `,
     });
     const asked: [string, boolean][] = [];
-    const answers = ['s3cr3t-Pw', ''];
+    const answers = ['s3cr3t-Pw{{ x }}', ''];
     const r = await runInProcess(dir, 'site.yml', { extraVars: ['given=from-e'] }, { prompt: async (q, secret) => (asked.push([q, secret]), answers.shift()!) });
     expect(r.code, r.out).to.equal(0);
     expect(asked).to.deep.equal([['Database password: ', true], ['Which release [15]: ', false]]);
-    expect(seen(r.records, 'h2', 'pw')).to.deep.equal(['s3cr3t-Pw']);
+    // What was typed is data: its braces are not a template.
+    expect(seen(r.records, 'h2', 'pw')).to.deep.equal(['s3cr3t-Pw{{ x }}']);
     expect(seen(r.records, 'h1', 'release')).to.deep.equal(['15']);
     expect(seen(r.records, 'h1', 'given')).to.deep.equal(['from-e']);
     expect(r.out).to.not.include('s3cr3t-Pw');
+    expect(r.out).to.include('the password is ********');
   });
 
   it('vars_prompt confirm asks twice; encrypt gives a sha512 crypt hash', async () => {
