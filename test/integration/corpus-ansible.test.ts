@@ -1,7 +1,8 @@
 // The corpus (test/corpus/ansible): real-world-shaped Ansible content — a role with defaults,
-// meta dependencies and handlers, a vaulted group_vars, an INI inventory with groups of groups,
-// stat-driven tasks and a serial rolling restart over three local hosts — run unchanged by
-// ansible-playbook and by tsplay, twice each: the same changed counts, logs and files.
+// meta dependencies, handlers, a Jinja2 template and include_vars, a vaulted group_vars, an INI
+// inventory with groups of groups, facts, stat-driven tasks and a serial rolling restart over
+// three local hosts — run unchanged by ansible-playbook and by tsplay, twice each: the same
+// changed counts, logs and files.
 import { expect } from 'chai';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -56,5 +57,9 @@ describe('integration: the Ansible corpus under ansible-playbook and tsplay', fu
     expect(files(tsplayOut)).to.deep.equal(files(ansibleOut));
     expect(readFileSync(join(ansibleOut, 'rolling.log'), 'utf8').split('\n').slice(0, 3)).to.deep.equal(['h1 stop', 'h1 start port=5433', 'h2 stop']);
     expect(readFileSync(join(ansibleOut, 'h2', 'pgpass'), 'utf8')).to.equal('*:*:*:replicator:Corpus-Repl-Secret-7\n');
+    // The template used the facts, the inventory's groups, include_vars' file and a loop.
+    const conf = readFileSync(join(ansibleOut, 'h2', 'postgresql.conf'), 'utf8');
+    expect(conf).to.match(/^# managed by the corpus role \(h2, replica\)\n/).and.to.match(/^shared_buffers = \d+MB$/m);
+    expect(conf).to.include("data_directory = '/var/lib/postgresql/15/main'").and.to.include('hot_standby = on\nwal_level = replica');
   });
 });
