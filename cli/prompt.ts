@@ -2,6 +2,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ReadStream, WriteStream } from 'node:tty';
+import { readHiddenLine } from '../engine/terminal.js';
 
 export async function promptSecret(question: string): Promise<string> {
   const input = process.stdin;
@@ -15,26 +16,7 @@ export async function promptSecret(question: string): Promise<string> {
     return '';
   }
   process.stderr.write(question);
-  input.setRawMode(true);
-  input.resume();
-  return new Promise((resolve) => {
-    let value = '';
-    const onData = (b: Buffer) => {
-      for (const ch of b.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') {
-          input.setRawMode(false);
-          input.pause();
-          input.off('data', onData);
-          process.stderr.write('\n');
-          return resolve(value);
-        }
-        if (ch === '\u0003') process.exit(130);
-        if (ch === '\u007f') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    input.on('data', onData);
-  });
+  return readHiddenLine(input, () => process.stderr.write('\n'), () => process.exit(130));
 }
 
 /**
@@ -63,22 +45,7 @@ export function terminalPrompt(): ((question: string, secret: boolean) => Promis
         }
         return '';
       }
-      input.setRawMode(true);
-      return await new Promise<string>((resolve) => {
-        let value = '';
-        input.on('data', (b: Buffer) => {
-          for (const ch of b.toString('utf8')) {
-            if (ch === '\r' || ch === '\n') {
-              input.setRawMode(false);
-              output.write('\n');
-              return resolve(value);
-            }
-            if (ch === '\u0003') process.exit(130);
-            if (ch === '\u007f') value = value.slice(0, -1);
-            else value += ch;
-          }
-        });
-      });
+      return await readHiddenLine(input, () => output.write('\n'), () => process.exit(130));
     } finally {
       input.destroy();
       output.destroy();

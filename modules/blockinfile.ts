@@ -1,7 +1,8 @@
 // blockinfile: Ansible's blockinfile — a block of lines between two marker lines, inserted,
 // updated or removed, ported from ansible-core 2.14's blockinfile.py over the file's bytes (one
 // char per byte) so that results are byte-identical. One read, one atomic write.
-import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs, checkValidate, diffText, readRemoteFile } from '../sdk/index.js';
+import { ModuleError, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, attrSchema } from '../sdk/index.js';
+import { applyEdit, editChange, readForEdit, type EditPlan } from './lib/in-place-edit.js';
 
 interface Args {
   path: string;
@@ -19,13 +20,6 @@ interface Args {
   group?: string;
   mode?: string | number;
   follow: boolean;
-}
-
-interface Plan {
-  content?: Buffer;
-  create: boolean;
-  attrs: ResolvedAttrs;
-  message: string;
 }
 
 /** Python's bytes.splitlines(True): \n, \r\n and \r end lines. */
@@ -100,49 +94,18 @@ export function editBlock(a: Args, original: string | undefined): { result: stri
   return { result, message };
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
+async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<EditPlan>> {
   if (a.insertafter !== undefined && a.insertbefore !== undefined) throw new ModuleError('parameters are mutually exclusive: insertbefore|insertafter');
-  const file = await readRemoteFile(ctx, a.path);
-  if (file.stat.kind === 'link' && !a.follow) {
-    throw new ModuleError(
-      `${a.path} is a symbolic link (to ${file.stat.linkTarget}): blockinfile edits a link's target only with follow: true ` +
-        "(whoever can write the link's folder could have pointed it at another file)",
-    );
-  }
-  const st = followed(file.stat);
-  if (st.kind === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`, { rc: 256 });
+  const { file, st } = await readForEdit(ctx, 'blockinfile', a);
   const exists = file.content !== undefined;
   if (!exists && !a.create) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 });
   if (!exists && a.state === 'absent') return { changed: false, reason: `File ${a.path} not present`, result: { msg: `File ${a.path} not present` } };
-  const original = exists ? file.content!.toString('latin1') : undefined;
-  const r = editBlock(a, original);
-  const attrs = resolveAttrs(a, exists ? st : { ...st, kind: 'absent' });
-  const attrDiffs = exists ? attrChanges(st, attrs) : [];
-  const edited = r.message !== '';
-  const message = attrDiffs.length ? `${edited ? `${r.message} and ` : ''}ownership, perms or SE linux context changed` : r.message;
-  if (!edited && !attrDiffs.length) return { changed: false, reason: 'the block is already as wanted', result: { msg: '' } };
-  if (edited) checkValidate(a.validate);
-  const content = edited ? Buffer.from(r.result, 'latin1') : undefined;
-  return {
-    changed: true,
-    description: attrDiffs.length ? `${message} (${attrDiffs.join(', ')})` : message,
-    diffs: content ? [{ path: a.path, before: diffText(file.content), after: diffText(content) }] : undefined,
-    plan: { content, create: !exists, attrs, message },
-    result: { msg: message },
-  };
+  const r = editBlock(a, exists ? file.content!.toString('latin1') : undefined);
+  const change = editChange(a, file, st, r.message !== '' ? { text: r.result, message: r.message } : undefined);
+  return change ?? { changed: false, reason: 'the block is already as wanted', result: { msg: '' } };
 }
 
-async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResult> {
-  if (plan.content === undefined) {
-    await ctx.run(applyAttrsScript(a.path, plan.attrs));
-    return { result: { msg: plan.message } };
-  }
-  if (plan.create) await ctx.run(`mkdir -p -- "$(dirname -- ${quote(a.path)})"`);
-  const { backup } = await ctx.writeFile(a.path, plan.content, { ...plan.attrs, backup: a.backup, validate: a.validate, follow: a.follow });
-  return { result: { msg: plan.message, ...(backup ? { backup_file: backup } : {}) } };
-}
-
-export default defineModule<Args, Plan>({
+export default defineModule<Args, EditPlan>({
   name: 'blockinfile',
   speculative: true,
   ansibleNames: ['ansible.builtin.blockinfile'],
@@ -187,5 +150,5 @@ export default defineModule<Args, Plan>({
     '      host replication replicator 10.0.0.0/24 scram-sha-256',
   ].join('\n'),
   check,
-  apply: (ctx, args, change) => apply(ctx, args, change.plan!),
+  apply: (ctx, args, change) => applyEdit(ctx, args, change.plan!),
 });

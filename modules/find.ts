@@ -2,6 +2,7 @@
 // (globs or Python regular expressions), age, size and content. One `find -printf` listing per
 // path in one round trip; `contains` and `get_checksum` read the candidates in a second one.
 import { ModuleError, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, sections, splitSections } from '../sdk/index.js';
+import { modeFacts } from './lib/stat-mode.js';
 import { HOME_PROBE, expandHome, shPath } from './lib/home-path.js';
 
 interface Args {
@@ -173,14 +174,7 @@ function statInfo(e: Entry, path: string): Record<string, unknown> {
   const m = e.mode;
   return {
     path,
-    mode: (m & 0o7777).toString(8).padStart(4, '0'),
-    isdir: type === 0o040000,
-    ischr: type === 0o020000,
-    isblk: type === 0o060000,
-    isreg: type === 0o100000,
-    isfifo: type === 0o010000,
-    islnk: type === 0o120000,
-    issock: type === 0o140000,
+    ...modeFacts(type | (m & 0o7777)),
     uid: e.uid,
     gid: e.gid,
     size: e.size,

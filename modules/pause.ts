@@ -2,7 +2,7 @@
 // playbook presses Enter (with an optional prompt whose answer is registered as user_input).
 // Runs on the controller, once for all the play's hosts, as Ansible's does.
 import { createInterface } from 'node:readline';
-import { ModuleError, defineModule } from '../sdk/index.js';
+import { ModuleError, defineModule, readHiddenLine } from '../sdk/index.js';
 
 interface Args {
   minutes?: number | string;
@@ -44,26 +44,7 @@ async function readAnswer(question: string, echo: boolean): Promise<string> {
       rl.close();
     }
   }
-  input.setRawMode(true);
-  input.resume();
-  return new Promise((resolve) => {
-    let value = '';
-    const onData = (b: Buffer) => {
-      for (const ch of b.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') {
-          input.setRawMode(false);
-          input.pause();
-          input.off('data', onData);
-          process.stderr.write('\n');
-          return resolve(value);
-        }
-        if (ch === '\u0003') process.kill(process.pid, 'SIGINT');
-        else if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    input.on('data', onData);
-  });
+  return readHiddenLine(input, () => process.stderr.write('\n'), () => process.kill(process.pid, 'SIGINT'));
 }
 
 export default defineModule<Args>({

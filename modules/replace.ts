@@ -1,7 +1,8 @@
 // replace: Ansible's replace — every match of a Python regular expression (MULTILINE) replaced,
 // optionally only between the `after` and `before` matches. The file is read in one round trip,
 // the new content computed here, and written atomically.
-import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, expandTemplate, type PyRegex, type ResolvedAttrs, applyAttrsScript, attrChanges, attrSchema, followed, resolveAttrs, checkValidate, diffText, readRemoteFile } from '../sdk/index.js';
+import { ModuleError, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, expandTemplate, type PyRegex, attrSchema } from '../sdk/index.js';
+import { applyEdit, editChange, readForEdit, type EditPlan } from './lib/in-place-edit.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {
@@ -17,12 +18,6 @@ interface Args {
   group?: string;
   mode?: string | number;
   follow: boolean;
-}
-
-interface Plan {
-  content?: Buffer;
-  attrs: ResolvedAttrs;
-  message: string;
 }
 
 const isUtf8 = (e: string): boolean => /^utf-?8$/i.test(e);
@@ -93,46 +88,16 @@ export function replaceIn(a: Args, contents: string): { after: string; count: nu
   return { after, count: r.count, message: `${r.count} replacements made` };
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
-  const file = await readRemoteFile(ctx, a.path);
-  if (file.stat.kind === 'link' && !a.follow) {
-    throw new ModuleError(
-      `${a.path} is a symbolic link (to ${file.stat.linkTarget}): replace edits a link's target only with follow: true ` +
-        "(whoever can write the link's folder could have pointed it at another file)",
-    );
-  }
-  const st = followed(file.stat);
-  if (st.kind === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`, { rc: 256 });
+async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<EditPlan>> {
+  const { file, st } = await readForEdit(ctx, 'replace', a);
   if (file.content === undefined) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 });
   if (isUtf8(a.encoding)) decodeUtf8(file.content, a.path);
-  const before = file.content.toString('latin1');
-  const r = replaceIn(a, before);
-  const attrs = resolveAttrs(a, st);
-  const attrDiffs = attrChanges(st, attrs);
-  const edited = r.count > 0;
-  const message = attrDiffs.length ? `${edited ? `${r.message} and ` : ''}ownership, perms or SE linux context changed` : r.message;
-  if (!edited && attrDiffs.length === 0) return { changed: false, reason: r.message, result: { msg: r.message.startsWith('Pattern') ? r.message : '', rc: 0 } };
-  if (edited) checkValidate(a.validate);
-  const content = edited ? Buffer.from(r.after, 'latin1') : undefined;
-  return {
-    changed: true,
-    description: attrDiffs.length ? `${message} (${attrDiffs.join(', ')})` : message,
-    diffs: content ? [{ path: a.path, before: diffText(file.content), after: diffText(content) }] : undefined,
-    plan: { content, attrs, message },
-    result: { msg: message, rc: 0 },
-  };
+  const r = replaceIn(a, file.content.toString('latin1'));
+  const change = editChange(a, file, st, r.count > 0 ? { text: r.after, message: r.message } : undefined, { rc: 0 });
+  return change ?? { changed: false, reason: r.message, result: { msg: r.message.startsWith('Pattern') ? r.message : '', rc: 0 } };
 }
 
-async function apply(ctx: ModuleContext, a: Args, plan: Plan): Promise<ApplyResult> {
-  if (plan.content === undefined) {
-    await ctx.run(applyAttrsScript(a.path, plan.attrs));
-    return { result: { msg: plan.message, rc: 0 } };
-  }
-  const { backup } = await ctx.writeFile(a.path, plan.content, { ...plan.attrs, backup: a.backup, validate: a.validate, follow: a.follow });
-  return { result: { msg: plan.message, rc: 0, ...(backup ? { backup_file: backup } : {}) } };
-}
-
-export default defineModule<Args, Plan>({
+export default defineModule<Args, EditPlan>({
   name: 'replace',
   speculative: true,
   ansibleNames: ['ansible.builtin.replace'],
@@ -180,5 +145,5 @@ export default defineModule<Args, Plan>({
     "    replace: '10.0.0.6 '",
   ].join('\n'),
   check,
-  apply: (ctx, args, change) => apply(ctx, args, change.plan!),
+  apply: (ctx, args, change) => applyEdit(ctx, args, change.plan!, { rc: 0 }),
 });

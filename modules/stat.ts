@@ -2,6 +2,7 @@
 // file(1) and lsattr(1) (each optional, as in Ansible: a missing tool leaves its fields as
 // Ansible leaves them). Only reads: the result is for `register`.
 import { ModuleError, defineModule, probe, type Probe } from '../sdk/index.js';
+import { modeFacts } from './lib/stat-mode.js';
 import { HOME_PROBE, expandHome, hasHome, shPath } from './lib/home-path.js';
 
 interface Args {
@@ -64,19 +65,11 @@ export function statResult(a: Args, got: Record<string, unknown>): Record<string
   const f = line.split(' ');
   if (st.rc !== 0 || f.length < 16) throw new ModuleError(`cannot stat ${a.path}: ${st.out.trim()}`);
   const mode = parseInt(f[0]!, 16);
-  const type = mode & 0o170000;
   const num = (i: number) => Number(f[i]);
   const out: Record<string, unknown> = {
     exists: true,
     path: hasHome(a.path) ? expandHome(a.path, String(got.home ?? '')) : a.path,
-    mode: (mode & 0o7777).toString(8).padStart(4, '0'),
-    isdir: type === 0o040000,
-    ischr: type === 0o020000,
-    isblk: type === 0o060000,
-    isreg: type === 0o100000,
-    isfifo: type === 0o010000,
-    islnk: type === 0o120000,
-    issock: type === 0o140000,
+    ...modeFacts(mode),
     uid: num(1),
     gid: num(2),
     size: num(3),

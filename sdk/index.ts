@@ -6,6 +6,7 @@
 export * from '../engine/module-api.js';
 export { TsplayError, ModuleError, CommandError, ConnectionError, BecomeError, NotConvergedError, ModuleRaisedError, redact } from '../engine/errors.js';
 export { quote, cmd, sections, splitSections, type Section } from '../engine/shell.js';
+export { readHiddenLine } from '../engine/terminal.js';
 export * from '../engine/module/probe.js';
 export type { FactProvider } from '../engine/runner/facts.js';
 export { PyRegexError, type PyRegex, compilePyRegex, expandTemplate, toBinary, fromBinary } from '../engine/python-regex.js';
