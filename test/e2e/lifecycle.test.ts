@@ -69,6 +69,8 @@ describe('the cluster lifecycle on the lab (e2e)', function () {
     const written = seconds(r.stdout, /→ first write through balancer: +([\d.]+) s/);
     note(`drill ${extra.join(' ') || 'cut'}: detected ${detected} s, promoted ${promoted} s, first write ${written} s; writer: ${w.acked} acked, ${w.missing} missing on the new primary, writes back ${w.back} s after the fault`);
     expect(w.acked, 'the writer got acknowledgements').to.be.greaterThan(0);
+    // The health check promises detection within 10 s (7 s on paper: inventory/group_vars/all.yml).
+    expect(detected, 'seconds from the fault to pgpool-II detaching the node').to.be.at.most(10);
     return { r, w, written };
   }
 
