@@ -170,7 +170,15 @@ async function rewindFromPrimary(ctx: ModuleContext, a: Args, s: Settings, home:
     source.passfile = passfile;
   }
   const rewind = cmd(`/usr/lib/postgresql/${s.version}/bin/pg_rewind`, `--target-pgdata=${s.data}`, `--source-server=${formatConninfo(source)}`);
-  const r = await ctx.exec(`cd / && LC_ALL=C ${rewind} 2>&1; rc=$?; rm -f -- ${quote(passfile)}; exit $rc`, { becomeUser: PG_USER, secrets: a.rewind_password === undefined ? [] : [a.rewind_password] });
+  // pg_rewind reads the source's timeline from its control file, which a just-promoted primary
+  // updates only at its first checkpoint: rewinding before it ends in "requested timeline N does
+  // not contain minimum recovery point" at the standby's start (seen when the rejoin followed a
+  // failover within seconds). So the source checkpoints first, as the pg_rewind manual advises.
+  const checkpoint = cmd(`/usr/lib/postgresql/${s.version}/bin/psql`, '-X', '-q', '-d', formatConninfo(source), '-c', 'CHECKPOINT');
+  const r = await ctx.exec(
+    `cd / && { LC_ALL=C ${checkpoint} >/dev/null 2>&1 || echo 'tsplay: CHECKPOINT on the source failed; pg_rewind may pick an old timeline'; } && LC_ALL=C ${rewind} 2>&1; rc=$?; rm -f -- ${quote(passfile)}; exit $rc`,
+    { becomeUser: PG_USER, secrets: a.rewind_password === undefined ? [] : [a.rewind_password] },
+  );
   if (r.code === 0) {
     ctx.log(`${ctx.host}: pg_rewind from ${a.primary_host}: ${r.stdout.trim().split('\n').at(-1) ?? ''}`);
     return true;

@@ -132,4 +132,42 @@ describe('the cluster lifecycle on the lab (e2e)', function () {
     expect(r.stdout).to.include('fault: cut of the primary slave; master promoted');
     await rejoin();
   });
+
+  // The other faults of issue 12: the postmaster killed (kill -9) and a clean stop, each
+  // followed by the rejoin of the failed node; then a failed standby, and a planned switchover.
+  it('kill -9 of the primary\'s postmaster (the master now): the slave takes over; rejoin', async () => {
+    const { r, w } = await drill(['-e', 'drill_fault=kill']);
+    expect(r.stdout).to.include('fault: kill of the primary master; slave promoted');
+    expect(w.back, 'writes back after the kill (s)').to.be.at.most(30);
+    expect((await rejoin()).how).to.match(/^by (pg_rewind|base backup)$/);
+  });
+
+  it('a clean stop of the primary (the slave now): the master takes over; rejoin', async () => {
+    const { r } = await drill(['-e', 'drill_fault=stop']);
+    expect(r.stdout).to.include('fault: stop of the primary slave; master promoted');
+    await rejoin();
+  });
+
+  it('drill-standby.yml: the standby stopped, the primary keeps taking writes; rejoin starts it again', async () => {
+    const r = await ok(['playbooks/drill-standby.yml']);
+    const detached = seconds(r.stdout, /pgpool-II detached it after ([\d.]+) s/);
+    const w = writer(r.stdout);
+    note(`standby drill: detached after ${detached} s; writer: ${w.acked} acked, ${w.missing} missing`);
+    expect(w.acked).to.be.greaterThan(0);
+    expect(w.missing).to.equal(0);
+    expect((await rejoin(['-e', 'rejoin_host=slave'])).how).to.equal('it already was one');
+  });
+
+  it('switchover.yml swaps the roles with nothing lost and rejoins the old primary; site.yml then changes nothing', async () => {
+    const rows = await sql('master', 'SELECT count(*) FROM tsplay_drill');
+    const r = await ok(['playbooks/switchover.yml']);
+    const unavailable = seconds(r.stdout, /writes through the balancer unavailable for ([\d.]+) s/);
+    note(`switchover: writes unavailable ${unavailable} s`);
+    expect(r.stdout).to.include('switchover: slave is the primary, master rejoins as its standby next');
+    expect(await sql('slave', 'SELECT pg_is_in_recovery()')).to.equal('f');
+    expect(await sql('slave', 'SELECT count(*) FROM tsplay_drill')).to.equal(rows);
+    expect(await sql('master', 'SELECT pg_is_in_recovery()')).to.equal('t');
+    const again = await ok(['playbooks/site.yml']);
+    for (const h of NODES) expect(recap(again.stdout)[h], h).to.include({ changed: 0, failed: 0 });
+  });
 });

@@ -24,7 +24,7 @@ new_main_host=$5
 log_file='/var/log/postgresql/pgpool-failover.log'
 ssh_key='/var/lib/postgresql/.ssh/id_rsa'
 promote='pg_ctlcluster 17 main promote'
-fence='pg_ctlcluster 17 main stop -m fast; sed -i s/^auto$/manual/ /etc/postgresql/17/main/start.conf'
+fence='if [ -e /var/lib/postgresql/17/main/standby.signal ]; then echo already-a-standby; else pg_ctlcluster 17 main stop -m fast; sed -i s/^auto$/manual/ /etc/postgresql/17/main/start.conf; fi'
 synchronous=no
 
 log() {
@@ -83,7 +83,10 @@ if [ "$rc" -eq 0 ]; then
     # In the background: a cut primary does not answer, and the failover must not wait for it.
     (
         if out=$(remote "$failed_host" "$fence" 2>&1); then
-            log "old primary $failed_host fenced (stopped, start.conf manual)"
+            case $out in
+                *already-a-standby*) log "old primary $failed_host is a standby again (rejoined): not fenced" ;;
+                *) log "old primary $failed_host fenced (stopped, start.conf manual)" ;;
+            esac
         else
             log "old primary $failed_host not reached to fence it (site.yml fences it once it is back): $out"
         fi
