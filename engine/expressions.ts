@@ -36,27 +36,30 @@ export function hasTemplate(value: unknown): boolean {
   return false;
 }
 
-/** A bare expression's problems (syntax, unknown filters and tests), for validation before a run. */
-export function expressionProblems(source: string, plugins: Plugins = builtins): string[] {
-  const whole = WHOLE.exec(source);
+/** A bare expression written as one `{{ … }}` (Ansible warns about it, and accepts it): the expression inside. */
+function bare(source: string): string {
+  return /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(source)?.[1] ?? source;
+}
+
+/** What parsing finds wrong: the syntax error, or the filters and tests the plugins lack. */
+function problemsOf(parse: () => Parameters<typeof unknownNames>[0], plugins: Plugins): string[] {
   try {
-    return unknownNames(compileExpression(whole ? whole[1]! : source), plugins);
+    return unknownNames(parse(), plugins);
   } catch (e) {
     if (e instanceof TemplateSyntaxError) return [syntaxErrorText(e)];
     throw e;
   }
 }
 
+/** A bare expression's problems (syntax, unknown filters and tests), for validation before a run. */
+export function expressionProblems(source: string, plugins: Plugins = builtins): string[] {
+  return problemsOf(() => compileExpression(bare(source)), plugins);
+}
+
 /** The problems of every template inside a value (deeply). */
 export function templateProblems(value: unknown, plugins: Plugins = builtins): string[] {
   if (typeof value === 'string') {
-    if (!isTemplate(value)) return [];
-    try {
-      return unknownNames(compileTemplate(value).nodes, plugins);
-    } catch (e) {
-      if (e instanceof TemplateSyntaxError) return [syntaxErrorText(e)];
-      throw e;
-    }
+    return isTemplate(value) ? problemsOf(() => compileTemplate(value).nodes, plugins) : [];
   }
   if (Array.isArray(value)) return value.flatMap((v) => templateProblems(v, plugins));
   if (value && typeof value === 'object') return Object.values(value).flatMap((v) => templateProblems(v, plugins));
@@ -80,9 +83,6 @@ export function expressionHint(source: string): string {
   for (const [re, hint] of JS_SLIPS) if (re.test(source)) return hint;
   return GENERIC_HINT;
 }
-
-/** A bare expression written as one `{{ … }}` (Ansible warns about it, and accepts it). */
-const WHOLE = /^\s*\{\{([\s\S]*)\}\}\s*$/;
 
 /** Evaluates expressions and renders templates over one VarSource. */
 export class Evaluator {
@@ -117,8 +117,7 @@ export class Evaluator {
 
   /** Evaluates a bare expression; an undefined result fails. */
   evaluate(expr: string): unknown {
-    const whole = WHOLE.exec(expr);
-    return plain(this.renderer.evaluate(whole ? whole[1]! : expr));
+    return plain(this.renderer.evaluate(bare(expr)));
   }
 
   /** Evaluates a condition (`when`): a boolean, a list (all must hold), or a bare expression. */
@@ -126,10 +125,7 @@ export class Evaluator {
     if (cond === undefined) return true;
     if (typeof cond === 'boolean') return cond;
     if (Array.isArray(cond)) return cond.every((c) => this.test(c));
-    if (typeof cond === 'string') {
-      const whole = WHOLE.exec(cond);
-      return this.renderer.test(whole ? whole[1]! : cond);
-    }
+    if (typeof cond === 'string') return this.renderer.test(bare(cond));
     return cond !== null && cond !== 0 && cond !== '';
   }
 
