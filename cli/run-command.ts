@@ -7,10 +7,8 @@ import { withConfig } from './config-flags.js';
 import type { Registry } from '../engine/module-registry.js';
 import { loadCustomModules } from './custom-modules.js';
 import { loadPlaybook } from '../engine/playbook/load.js';
-import { splitTagArgs } from '../engine/playbook/tags.js';
 import type { Reporter, ReporterOptions } from '../engine/output/reporter.js';
 import { PlainReporter } from '../engine/output/plain.js';
-import type { HostKeyPolicy } from '../engine/connection/known-hosts.js';
 import type { Connection } from '../engine/module-api.js';
 import { handleInterrupts, exitCodeForSignal } from './interrupts.js';
 import type { RunOptions } from '../engine/runner/run-state.js';
@@ -18,35 +16,11 @@ import { runPlaybook, type RunSummary } from '../engine/runner/play-runner.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTags, listTasks, mayHaveTask } from './listing.js';
 import { promptSecret, terminalPrompt } from './prompt.js';
-import { vaultKeyringFor, type VaultFlags } from './vault-flags.js';
+import { vaultKeyringFor } from './vault-flags.js';
+import { type GivenFlags, mapFlags } from './flags.js';
 
-export interface RunFlags extends VaultFlags {
-  /** -i, repeatable; else ansible.cfg's inventory. */
-  inventory?: string | string[];
-  tags: string[];
-  skipTags: string[];
-  check?: boolean;
-  diff?: boolean;
-  limit?: string;
-  extraVars: string[];
-  /** Else ansible.cfg's forks, else 25. */
-  forks?: number;
-  startAtTask?: string;
-  listTasks?: boolean;
-  listTags?: boolean;
-  listHosts?: boolean;
-  syntaxCheck?: boolean;
-  verbose: number;
-  become?: boolean;
-  becomeUser?: string;
-  askBecomePass?: boolean;
-  user?: string;
-  privateKey?: string;
-  modulePath: string[];
-  hostKeyChecking?: string;
-  /** Output style: live (listr2) in a terminal, plain otherwise. */
-  output?: 'live' | 'plain';
-}
+/** The flags of `tsplay run` (flags.ts declares them). */
+export type RunFlags = GivenFlags;
 
 export interface RunHooks {
   write?: (text: string) => void;
@@ -64,7 +38,8 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   const keyring = await vaultKeyringFor(flags);
   const beside = join(dirname(playbookPath), 'modules');
   await loadCustomModules(registry, [...flags.modulePath, ...(existsSync(beside) ? [beside] : [])]);
-  const tags = { only: splitTagArgs(flags.tags), skip: splitTagArgs(flags.skipTags) };
+  const options = mapFlags(flags);
+  const tags = options.run.tags;
   const playbook = await loadPlaybook(playbookPath, registry, flags.rolesPath);
   if (flags.syntaxCheck) {
     write(`\nplaybook: ${playbookPath}\n`);
@@ -85,7 +60,7 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   const secrets = { values: keyring.revealed };
   const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
   if (becomePassword) secrets.values.push(becomePassword);
-  const ropts: ReporterOptions = { verbosity: flags.verbose, diff: !!flags.diff, secrets, write };
+  const ropts: ReporterOptions = { ...options.report, secrets, write };
   const reporter = await createReporter(flags.output ?? (process.stdout.isTTY && !hooks.write ? 'live' : 'plain'), ropts);
   let summary: RunSummary;
   const stop: RunOptions['stop'] = {};
@@ -93,29 +68,16 @@ export async function runCommand(registry: Registry, playbookPath: string, given
   const unhandle = hooks.write ? () => undefined : handleInterrupts(stop, (t) => process.stderr.write(t));
   try {
     summary = await runPlaybook(playbook, {
+      ...options.run,
       stop,
       inventory,
       registry,
       factProviders: registry.facts,
       reporter,
-      limit: flags.limit,
-      tags,
-      checkMode: !!flags.check,
-      diff: !!flags.diff,
-      forks: flags.forks,
       extraVars,
-      startAtTask: flags.startAtTask,
-      become: flags.become,
-      becomeUser: flags.becomeUser,
       becomePassword,
-      connection: {
-        user: flags.user,
-        privateKey: flags.privateKey,
-        hostKeyPolicy: flags.hostKeyChecking as HostKeyPolicy | undefined,
-        wrap: hooks.wrapConnection,
-      },
+      connection: { ...options.run.connection, wrap: hooks.wrapConnection },
       secrets,
-      verbosity: flags.verbose,
       prompt: hooks.prompt ?? (hooks.write ? undefined : terminalPrompt()),
       log: flags.verbose > 0 ? (m) => write(`  ${redact(m, secrets.values)}\n`) : undefined,
     });

@@ -1,7 +1,8 @@
 // `tsplay vault ACTION`: the command-line shape of ansible-vault's subcommands. The work is in
 // vault-command.ts, loaded only when a vault command runs.
 import type { Command } from 'commander';
-import { addVaultOptions, normalise, type VaultFlags } from './vault-flags.js';
+import { addFlags } from './flags.js';
+import { normalise, type VaultFlags } from './vault-flags.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -18,7 +19,7 @@ export function vaultCommands(p: Command): void {
     ['rekey', '<files...>', 'encrypt files again with a new password'],
   ];
   for (const [action, arg, description] of actions) {
-    const c = addVaultOptions(vault.command(action)).description(description).argument(arg);
+    const c = addFlags(vault.command(action), 'vault').description(description).argument(arg);
     if (['create', 'encrypt', 'encrypt_string'].includes(action)) c.option('--encrypt-vault-id <id>', 'the vault id to encrypt with');
     if (['encrypt', 'decrypt'].includes(action)) c.option('--output <file>', "write to this file ('-' for stdout)");
     if (action === 'rekey') c.option('--new-vault-id <id>', 'the vault id of the new password').option('--new-vault-password-file <file>', 'the new password file or script');

@@ -1,4 +1,5 @@
-// ansible.cfg and the ANSIBLE_* variables, for the settings tsplay has. As in Ansible, the
+// ansible.cfg and the ANSIBLE_* variables, for the settings asked for (cli/flags.ts declares
+// tsplay's, most of them with the flag they fill). As in Ansible, the
 // first file found is the only one read: $ANSIBLE_CONFIG, ./ansible.cfg (unless the working
 // directory is world-writable), ~/.ansible.cfg, /etc/ansible/ansible.cfg. An environment
 // variable beats the file, and the command line beats both. Relative paths in the file are
@@ -8,42 +9,21 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export interface AnsibleConfig {
-  /** The file read, if any. */
-  file?: string;
-  inventory?: string[];
-  rolesPath?: string[];
-  forks?: number;
-  remoteUser?: string;
-  privateKeyFile?: string;
-  hostKeyChecking?: boolean;
-  vaultPasswordFile?: string;
-  vaultIdentityList?: string[];
-  askVaultPass?: boolean;
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: string;
-  becomeAskPass?: boolean;
+export type Kind = 'pathlist' | 'pathspec' | 'int' | 'string' | 'path' | 'bool' | 'list';
+export type KindValue<K extends Kind> = K extends 'int' ? number : K extends 'bool' ? boolean : K extends 'pathlist' | 'pathspec' | 'list' ? string[] : string;
+
+/** One setting: its section and key in ansible.cfg, its environment variable, its type. */
+export interface Setting<K extends Kind = Kind> {
+  section: string;
+  key: string;
+  env: string;
+  kind: K;
 }
 
-type Kind = 'pathlist' | 'pathspec' | 'int' | 'string' | 'path' | 'bool' | 'list';
+export const setting = <K extends Kind>(section: string, key: string, env: string, kind: K): Setting<K> => ({ section, key, env, kind });
 
-/** Each setting: its section and key in ansible.cfg, its environment variable, its type. */
-const SETTINGS: Record<Exclude<keyof AnsibleConfig, 'file'>, [section: string, key: string, env: string, kind: Kind]> = {
-  inventory: ['defaults', 'inventory', 'ANSIBLE_INVENTORY', 'pathlist'],
-  rolesPath: ['defaults', 'roles_path', 'ANSIBLE_ROLES_PATH', 'pathspec'],
-  forks: ['defaults', 'forks', 'ANSIBLE_FORKS', 'int'],
-  remoteUser: ['defaults', 'remote_user', 'ANSIBLE_REMOTE_USER', 'string'],
-  privateKeyFile: ['defaults', 'private_key_file', 'ANSIBLE_PRIVATE_KEY_FILE', 'path'],
-  hostKeyChecking: ['defaults', 'host_key_checking', 'ANSIBLE_HOST_KEY_CHECKING', 'bool'],
-  vaultPasswordFile: ['defaults', 'vault_password_file', 'ANSIBLE_VAULT_PASSWORD_FILE', 'path'],
-  vaultIdentityList: ['defaults', 'vault_identity_list', 'ANSIBLE_VAULT_IDENTITY_LIST', 'list'],
-  askVaultPass: ['defaults', 'ask_vault_pass', 'ANSIBLE_ASK_VAULT_PASS', 'bool'],
-  become: ['privilege_escalation', 'become', 'ANSIBLE_BECOME', 'bool'],
-  becomeUser: ['privilege_escalation', 'become_user', 'ANSIBLE_BECOME_USER', 'string'],
-  becomeMethod: ['privilege_escalation', 'become_method', 'ANSIBLE_BECOME_METHOD', 'string'],
-  becomeAskPass: ['privilege_escalation', 'become_ask_pass', 'ANSIBLE_BECOME_ASK_PASS', 'bool'],
-};
+/** The settings found, by the names they were asked for under (each of its setting's kind), and the file read, if any. */
+export type AnsibleConfig = { file?: string } & Record<string, unknown>;
 
 const isFile = (p: string): boolean => {
   try {
@@ -128,11 +108,11 @@ function convert(v: string, kind: Kind, base: string, where: string): unknown {
 }
 
 /** The settings from the environment and the first config file, in Ansible's precedence. */
-export function loadAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AnsibleConfig {
+export function loadAnsibleConfig(settings: Readonly<Record<string, Setting>>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AnsibleConfig {
   const file = findConfigFile(env, cwd);
   const sections = file ? parseIniConfig(readFileSync(file, 'utf8'), file) : new Map<string, Map<string, string>>();
   const out: AnsibleConfig = { file };
-  for (const [name, [section, key, envName, kind]] of Object.entries(SETTINGS)) {
+  for (const [name, { section, key, env: envName, kind }] of Object.entries(settings)) {
     const fromEnv = env[envName];
     const fromFile = sections.get(section)?.get(key);
     const value =
@@ -141,7 +121,7 @@ export function loadAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = pr
         : fromFile !== undefined
           ? convert(fromFile, kind, dirname(file!), `${file} [${section}] ${key}`)
           : undefined;
-    if (value !== undefined) (out as Record<string, unknown>)[name] = value;
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }

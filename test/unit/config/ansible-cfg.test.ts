@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { findConfigFile, loadAnsibleConfig, parseIniConfig } from '../../../engine/config/ansible-cfg.js';
 import { InputError } from '../../../engine/errors.js';
 import { withConfig } from '../../../cli/config-flags.js';
+import { SETTINGS } from '../../../cli/flags.js';
 import { removeTrees, tree } from '../inventory/temp-tree.js';
 
 const CFG = `# comment
@@ -42,26 +43,26 @@ describe('config/ansible-cfg', () => {
 
   it('reads the settings tsplay has, paths relative to the file, booleans as Ansible does', () => {
     const d = tree({ 'proj/ansible.cfg': CFG });
-    const c = loadAnsibleConfig({ ANSIBLE_CONFIG: join(d, 'proj/ansible.cfg'), HOME: '/root' }, d);
+    const c = loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'proj/ansible.cfg'), HOME: '/root' }, d);
     expect(c).to.deep.include({
       file: join(d, 'proj/ansible.cfg'),
       inventory: [join(d, 'proj/inventory/hosts.ini'), '/abs/other.yml'],
       forks: 7,
-      remoteUser: 'deploy',
-      privateKeyFile: join(d, 'proj/keys/id_ed25519'),
+      user: 'deploy',
+      privateKey: join(d, 'proj/keys/id_ed25519'),
       hostKeyChecking: false,
       vaultPasswordFile: join(d, 'proj/.vault-pass'),
-      vaultIdentityList: ['dev@prompt', 'prod@secrets/prod.pw'],
+      vaultId: ['dev@prompt', 'prod@secrets/prod.pw'],
       become: true,
       becomeUser: 'postgres',
       becomeMethod: 'sudo',
     });
-    expect(c.rolesPath![0]).to.equal(join(d, 'proj/roles'));
+    expect((c.rolesPath as string[])[0]).to.equal(join(d, 'proj/roles'));
   });
 
   it('ANSIBLE_* beat the file; the command line beats both', () => {
     const d = tree({ 'ansible.cfg': CFG });
-    const c = loadAnsibleConfig({ ANSIBLE_CONFIG: join(d, 'ansible.cfg'), ANSIBLE_FORKS: '3', ANSIBLE_BECOME: 'no', ANSIBLE_INVENTORY: 'x.yml' }, d);
+    const c = loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'ansible.cfg'), ANSIBLE_FORKS: '3', ANSIBLE_BECOME: 'no', ANSIBLE_INVENTORY: 'x.yml' }, d);
     expect(c).to.deep.include({ forks: 3, become: false, inventory: [join(d, 'x.yml')] });
     const f = withConfig({ forks: 9, inventory: ['cli.yml'], user: 'me', vaultId: ['ops@prompt'] }, c);
     expect(f).to.deep.include({ forks: 9, inventory: ['cli.yml'], user: 'me', hostKeyChecking: 'off', becomeUser: 'postgres' });
@@ -77,6 +78,6 @@ describe('config/ansible-cfg', () => {
     expect(() => parseIniConfig('forks = 5\n', 'ansible.cfg')).to.throw(InputError, /before any \[section\]/);
     expect(parseIniConfig('[d]\nk = a\n  b\n', 'f').get('d')!.get('k')).to.equal('a\nb');
     const d = tree({ 'ansible.cfg': '[defaults]\nforks = many\n' });
-    expect(() => loadAnsibleConfig({ ANSIBLE_CONFIG: join(d, 'ansible.cfg') }, d)).to.throw(InputError, /forks: expected a positive integer, got 'many'/);
+    expect(() => loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'ansible.cfg') }, d)).to.throw(InputError, /forks: expected a positive integer, got 'many'/);
   });
 });
