@@ -1,7 +1,7 @@
 // apt: Debian packages present, absent or at the newest version, as Ansible's apt module.
 // The check is one remote script: dpkg's status of the named packages, the installed packages
 // that provide missing virtual names, and an `apt-get -s` simulation of what would change.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { runWithDpkgLock, LOCK_WAIT_SECONDS } from './lib/apt-lock.js';
 import {
   type DpkgStatus,
@@ -49,56 +49,49 @@ function packageNames(name: string | string[] | undefined): string[] {
 const AWK_INSTALLED = '(s[k]=="installed"||s[k]~/^triggers-/)';
 const AWK_ON_DISK = '(s[k]=="installed"||s[k]~/^triggers-/||s[k]=="unpacked"||s[k]=="half-configured"||s[k]=="half-installed")';
 
-/** Marks the parts of the package probe, which runs as one script (its steps share variables). */
-const STEP = '@@apt ';
-
-function probe(names: string[], args: Args): string {
+/**
+ * The check's probes: dpkg's status of the names, the installed packages that provide the names
+ * not installed (virtual names), the `apt-get -s` simulation of what would change, the cache's
+ * age. Each probe runs on its own, so the later ones recompute the status they start from
+ * (dpkg-query of a few names: milliseconds); the Provides scan and the simulation run only when
+ * a name is missing.
+ */
+function probes(names: string[], args: Args): ProbeSet {
   const list = names.map(quote).join(' ');
   const want = quote(names.join(' '));
-  const p: Record<string, string> = {};
+  const set: ProbeSet = {};
   if (names.length) {
-    const steps = [
-      `st=$(dpkg-query -W -f='\${Package}\\t\${Status}\\t\${Version}\\n' -- ${list} 2>/dev/null)`,
-      `echo '${STEP}status'; printf '%s\\n' "$st"`,
-      // Names not installed, then which of those an installed package provides (virtual names).
+    const status = `st=$(dpkg-query -W -f='\${Package}\\t\${Status}\\t\${Version}\\n' -- ${list} 2>/dev/null)`;
+    // Names not installed, then which of those an installed package provides.
+    const provided = [
+      status,
       `miss=$(printf '%s\\n' "$st" | awk -F'\\t' -v want=${want} 'BEGIN{n=split(want,w," ")} {k=split($2,s," "); if (${AWK_INSTALLED}) ok[$1]=1} END{for(i=1;i<=n;i++){p=w[i]; sub(/:.*/,"",p); if(!ok[p]) printf "%s ", w[i]}}')`,
       `prov=; [ -z "$miss" ] || prov=$(dpkg-query -W -f='\${Package}\\t\${Status}\\t\${Provides}\\n' 2>/dev/null | awk -F'\\t' -v want=" $miss" '{k=split($2,s," ")} ${AWK_INSTALLED} && $3!="" {n=split($3,a,/, */); for(i=1;i<=n;i++){split(a[i],b," "); if(index(want," " b[1] " ")) print b[1] "\\t" $1}}')`,
-      `echo '${STEP}provided'; printf '%s\\n' "$prov"`,
-      `echo '${STEP}sim'`,
-    ];
+    ].join('\n');
     const notProvided = (from: string) =>
       `todo=; for p in ${from}; do case "
 $prov" in *"
 $p	"*) ;; *) todo="$todo $p";; esac; done`;
-    if (args.state === 'present') steps.push(`${notProvided('$miss')}; [ -z "$todo" ] || LC_ALL=C apt-get -s install $todo`);
+    let sim: string;
+    if (args.state === 'present') sim = `${provided}\n${notProvided('$miss')}; [ -z "$todo" ] || LC_ALL=C apt-get -s install $todo`;
     else if (args.state === 'latest') {
       // apt-cache policy is quick; the slower simulation runs only when a candidate differs
       // from the installed version or a name is unknown to apt.
-      steps.push(
-        `${notProvided(list)}; [ -z "$todo" ] || { pol=$(LC_ALL=C apt-cache policy $todo 2>/dev/null); ` +
-          `printf '%s\\n' "$pol" | awk -v want="$(echo $todo | wc -w)" '/^[^ ].*:$/{n++} /^  Installed:/{i=$2} /^  Candidate:/{if($2!=i) d=1} END{exit !(d || n<want)}' && ` +
-          `LC_ALL=C apt-get -s install $todo; }`,
-      );
+      sim =
+        `${provided}\n${notProvided(list)}; [ -z "$todo" ] || { pol=$(LC_ALL=C apt-cache policy $todo 2>/dev/null); ` +
+        `printf '%s\\n' "$pol" | awk -v want="$(echo $todo | wc -w)" '/^[^ ].*:$/{n++} /^  Installed:/{i=$2} /^  Candidate:/{if($2!=i) d=1} END{exit !(d || n<want)}' && ` +
+        `LC_ALL=C apt-get -s install $todo; }`;
     } else {
-      steps.push(
-        `rm=$(printf '%s\\n' "$st" | awk -F'\\t' '{k=split($2,s," ")} ${AWK_ON_DISK} {printf "%s ", $1}'); ` +
-          `[ -z "$rm" ] || LC_ALL=C apt-get -s remove $rm`,
-      );
+      sim =
+        `${status}\nrm=$(printf '%s\\n' "$st" | awk -F'\\t' '{k=split($2,s," ")} ${AWK_ON_DISK} {printf "%s ", $1}'); ` +
+        `[ -z "$rm" ] || LC_ALL=C apt-get -s remove $rm`;
     }
-    p.pkgs = steps.join('\n');
+    set.status = raw(`${status}\nprintf '%s\\n' "$st"`);
+    set.provided = raw(`${provided}\nprintf '%s\\n' "$prov"`);
+    set.sim = raw(sim);
   }
-  if (args.update_cache) p.cache = `date +%s; stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0`;
-  return sections(p);
-}
-
-/** Splits the package probe's output into its steps. */
-function probeSteps(out: string): Record<string, string> {
-  const steps: Record<string, string> = {};
-  for (const part of out.split(new RegExp(`^${STEP}`, 'm')).slice(1)) {
-    const nl = part.indexOf('\n');
-    steps[nl < 0 ? part : part.slice(0, nl)] = nl < 0 ? '' : part.slice(nl + 1);
-  }
-  return steps;
+  if (args.update_cache) set.cache = raw(`date +%s; stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0`);
+  return set;
 }
 
 /** dpkg-query's ${Package} has no architecture qualifier: look "libc6:i386" up as "libc6". */
@@ -161,14 +154,15 @@ export default defineModule<Args, Plan>({
     update_cache: true
     cache_valid_time: 3600`,
 
-  async check(ctx, args) {
+  // Bad names are refused before any probe is built: none reaches the host.
+  probes: (args) => probes(packageNames(args.name), args),
+  async check(_ctx, args, probed) {
     const names = packageNames(args.name);
     if (!names.length && !args.update_cache) throw new ModuleError('apt: give name (packages) or update_cache: true');
-    const out = splitSections(await ctx.run(probe(names, args)));
-    const steps = probeSteps(out.pkgs?.out ?? '');
-    const status = parseDpkgStatus(steps.status ?? '');
-    const providers = parseProviders(steps.provided ?? '');
-    const sim = parseSimulation(steps.sim ?? '');
+    const out = probed as Partial<Record<'status' | 'provided' | 'sim' | 'cache', ProbeOutput>>;
+    const status = parseDpkgStatus(out.status?.out ?? '');
+    const providers = parseProviders(out.provided?.out ?? '');
+    const sim = parseSimulation(out.sim?.out ?? '');
 
     let stale = false;
     let age = 0;

@@ -2,7 +2,7 @@
 // ansible.posix.authorized_key. One probe resolves the user's home (getent passwd) and reads
 // the folder's and the file's attributes and the file itself; the new file is written
 // atomically, owned by the user with mode 0600 (manage_dir: true).
-import { ModuleError, applyAttrsScript, attrChanges, defineModule, parseStat, quote, sections, splitSections, statProbe } from '../sdk/index.js';
+import { ModuleError, applyAttrsScript, attrChanges, defineModule, parseStat, quote, raw, statProbe, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { type KeyLine, formatKeyLine, parseKeyLine, satisfies } from './lib/ssh-keys.js';
 
 interface Args {
@@ -113,26 +113,27 @@ export default defineModule<Args, Plan>({
     key: "{{ pg_key.public_key }} postgres@{{ inventory_hostname }}"
   delegate_to: slave`,
 
-  async check(ctx, args) {
-    const wanted = wantedKeys(args.key);
+  probes(args): ProbeSet {
+    // Lines that are not public keys are refused before any read.
+    wantedKeys(args.key);
     const where = locate(args.path);
     const u = quote(args.user);
     // Relative paths are read from the home; a missing home reads as an absent file.
     const inPlace = (probe: string, missing = 'echo absent') =>
       where.rel ? `( cd "$(getent passwd ${u} | cut -d: -f6)" 2>/dev/null || { ${missing}; exit 0; }; ${probe} )` : probe;
-    const dirRel = parentOf(where.file);
-    const out = splitSections(
-      await ctx.run(
-        sections({
-          passwd: `getent passwd ${u}`,
-          group: `id -gn ${u}`,
-          dir: inPlace(statProbe(dirRel)),
-          file: inPlace(statProbe(where.file)),
-          content: inPlace(`if [ -f ${quote(where.file)} ]; then cat -- ${quote(where.file)}; fi`, 'true'),
-        }),
-      ),
-    );
-    if (out.passwd?.rc !== 0) throw new ModuleError(`authorized_key: no user ${args.user} on ${ctx.host}`);
+    return {
+      passwd: raw(`getent passwd ${u}`),
+      group: raw(`id -gn ${u}`),
+      dir: raw(inPlace(statProbe(parentOf(where.file)))),
+      file: raw(inPlace(statProbe(where.file))),
+      content: raw(inPlace(`if [ -f ${quote(where.file)} ]; then cat -- ${quote(where.file)}; fi`, 'true')),
+    };
+  },
+  async check(ctx, args, probed) {
+    const wanted = wantedKeys(args.key);
+    const where = locate(args.path);
+    const out = probed as Record<'passwd' | 'group' | 'dir' | 'file' | 'content', ProbeOutput>;
+    if (out.passwd.rc !== 0) throw new ModuleError(`authorized_key: no user ${args.user} on ${ctx.host}`);
     const home = out.passwd.out.trim().split(':')[5] ?? '';
     const group = (out.group?.out ?? '').trim();
     const path = where.rel ? `${home.replace(/\/$/, '')}/${where.file}` : where.file;

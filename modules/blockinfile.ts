@@ -2,7 +2,7 @@
 // updated or removed, ported from ansible-core 2.14's blockinfile.py over the file's bytes (one
 // char per byte) so that results are byte-identical. One read, one atomic write.
 import { ModuleError, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, attrSchema } from '../sdk/index.js';
-import { applyEdit, editChange, readForEdit, type EditPlan } from './lib/in-place-edit.js';
+import { applyEdit, editChange, editProbes, fileForEdit, type EditPlan } from './lib/in-place-edit.js';
 
 interface Args {
   path: string;
@@ -94,9 +94,9 @@ export function editBlock(a: Args, original: string | undefined): { result: stri
   return { result, message };
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<EditPlan>> {
+async function check(_ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<EditPlan>> {
   if (a.insertafter !== undefined && a.insertbefore !== undefined) throw new ModuleError('parameters are mutually exclusive: insertbefore|insertafter');
-  const { file, st } = await readForEdit(ctx, 'blockinfile', a);
+  const { file, st } = fileForEdit(probed, 'blockinfile', a);
   const exists = file.content !== undefined;
   if (!exists && !a.create) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 });
   if (!exists && a.state === 'absent') return { changed: false, reason: `File ${a.path} not present`, result: { msg: `File ${a.path} not present` } };
@@ -149,6 +149,7 @@ export default defineModule<Args, EditPlan>({
     '    block: |',
     '      host replication replicator 10.0.0.0/24 scram-sha-256',
   ].join('\n'),
+  probes: editProbes,
   check,
   apply: (ctx, args, change) => applyEdit(ctx, args, change.plan!),
 });

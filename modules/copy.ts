@@ -1,8 +1,8 @@
 // copy: puts `content`, or a controller file `src`, on the host when it differs (one round trip
 // to compare, an atomic write to change).
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
-import { ModuleError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, followed, formatMode, parseReadFile, planContent, quote, readFileScript, sections, splitSections, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
+import { basename, resolve } from 'node:path';
+import { ModuleError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, fileProbes, followed, formatMode, planContent, quote, raw, remoteFileOf, type CheckResult, type ContentPlan, type ModuleContext, type ProbeSet } from '../sdk/index.js';
 import { resolveControllerFile } from './lib/controller-files.js';
 
 interface Args {
@@ -18,39 +18,50 @@ interface Args {
   follow: boolean;
 }
 
-function source(ctx: ModuleContext, a: Args): { bytes: Buffer; name?: string; perm?: number } {
+/** Exactly one of content and src: refused before any read. */
+function checkSource(a: Args): void {
   if ((a.content === undefined) === (a.src === undefined)) {
     throw new ModuleError(a.src === undefined ? 'src (or content) is required' : 'src and content are mutually exclusive');
   }
+}
+
+function source(ctx: ModuleContext, a: Args): { bytes: Buffer; perm?: number } {
+  checkSource(a);
   if (a.content !== undefined) return { bytes: Buffer.from(a.content, 'utf8') };
   const file = resolveControllerFile(ctx.baseDir, 'files', a.src!);
   const st = statSync(file);
   if (st.isDirectory()) throw new ModuleError(`copy: src ${file} is a directory; tsplay copies single files (use one task per file)`);
-  return { bytes: readFileSync(file), name: basename(file), perm: st.mode & 0o7777 };
+  return { bytes: readFileSync(file), perm: st.mode & 0o7777 };
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
+/** A dest that is a directory receives src under its own name: that path is read too. */
+const innerPath = (a: Args): string | undefined => (a.src === undefined ? undefined : `${a.dest.replace(/\/+$/, '')}/${basename(resolve('/', a.src))}`);
+
+function probes(a: Args): ProbeSet {
+  checkSource(a);
+  const inner = innerPath(a);
+  return {
+    parent: raw(`[ -d "$(dirname -- ${quote(a.dest)})" ] && echo yes || echo no`),
+    ...fileProbes(a.dest, 'file', WHOLE_FILE_LIMIT),
+    ...(inner ? fileProbes(inner, 'inner', WHOLE_FILE_LIMIT) : {}),
+  };
+}
+
+async function check(ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<ContentPlan>> {
   const src = source(ctx, a);
   const mode = a.mode === 'preserve' ? (src.perm === undefined ? undefined : formatMode(src.perm)) : a.mode;
   if (a.mode === 'preserve' && mode === undefined) throw new ModuleError("mode 'preserve' needs src");
   const intoDir = a.dest.endsWith('/');
-  if (intoDir && !src.name) throw new ModuleError('can not use content with a dir as dest');
-  // A dest that is a directory receives src under its own name: probe both paths in one go.
-  const inner = src.name ? `${a.dest.replace(/\/+$/, '')}/${src.name}` : undefined;
-  const script = [
-    sections({ parent: `[ -d "$(dirname -- ${quote(a.dest)})" ] && echo yes || echo no` }),
-    readFileScript(a.dest, 'file', WHOLE_FILE_LIMIT),
-    ...(inner ? [readFileScript(inner, 'inner', WHOLE_FILE_LIMIT)] : []),
-  ].join('\n');
-  const s = splitSections(await ctx.run(script));
-  const destFile = parseReadFile(s, a.dest, 'file');
+  const inner = innerPath(a);
+  if (intoDir && !inner) throw new ModuleError('can not use content with a dir as dest');
+  const destFile = remoteFileOf(probed, a.dest, 'file');
   const destKind = followed(destFile.stat).kind;
   const opts = { ...a, mode };
   if (intoDir || destKind === 'directory') {
     if (!inner) throw new ModuleError('can not use content with a dir as dest');
-    return planContent(inner, parseReadFile(s, inner, 'inner'), src.bytes, { ...opts, makeParent: intoDir });
+    return planContent(inner, remoteFileOf(probed, inner, 'inner'), src.bytes, { ...opts, makeParent: intoDir });
   }
-  if (destKind === 'absent' && s.parent?.out.trim() !== 'yes') throw new ModuleError(`Destination directory of ${a.dest} does not exist`);
+  if (destKind === 'absent' && (probed.parent as { out: string }).out.trim() !== 'yes') throw new ModuleError(`Destination directory of ${a.dest} does not exist`);
   return planContent(a.dest, destFile, src.bytes, opts);
 }
 
@@ -91,6 +102,7 @@ export default defineModule<Args, ContentPlan>({
     "    mode: '0600'",
     '- copy: { src: pg_hba.conf, dest: /etc/postgresql/15/main/pg_hba.conf, backup: true }',
   ].join('\n'),
+  probes,
   check,
   apply: (ctx, _args, change) => applyContent(ctx, change.plan!),
 });

@@ -13,14 +13,15 @@ import {
   parseStat,
   quote,
   resolveAttrs,
+  raw,
   resolveMode,
-  sections,
-  splitSections,
   statProbe,
   type ApplyResult,
   type CheckResult,
   type ModuleContext,
   type PathStat,
+  type ProbeOutput,
+  type ProbeSet,
   type ResolvedAttrs,
 } from '../sdk/index.js';
 type State = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
@@ -51,12 +52,12 @@ function prevState(st: PathStat): PrevState {
 
 const TREE_FORMAT = 'stat %f %u %g %h %i %s %U %G %n';
 
-function probeScript(a: Args): string {
-  const probes: Record<string, string> = { path: statProbe(a.path) };
-  if (a.recurse) probes.tree = `find ${quote(a.path)}/ -mindepth 1 -exec stat -c '${TREE_FORMAT}' -- {} +`;
-  if (a.src !== undefined) probes.src = statProbe(linkSource(a.path, a.src));
-  if (a.state === 'link') probes.empty = `[ -d ${quote(a.path)} ] && [ -z "$(ls -A -- ${quote(a.path)})" ] && echo empty || echo not-empty`;
-  return sections(probes);
+function probes(a: Args): ProbeSet {
+  const set: ProbeSet = { path: raw(statProbe(a.path)) };
+  if (a.recurse) set.tree = raw(`find ${quote(a.path)}/ -mindepth 1 -exec stat -c '${TREE_FORMAT}' -- {} +`);
+  if (a.src !== undefined) set.src = raw(statProbe(linkSource(a.path, a.src)));
+  if (a.state === 'link') set.empty = raw(`[ -d ${quote(a.path)} ] && [ -z "$(ls -A -- ${quote(a.path)})" ] && echo empty || echo not-empty`);
+  return set;
 }
 
 /** The path a link's target designates: a relative target is relative to the link's folder. */
@@ -240,8 +241,8 @@ function merge(into: Outcome, more: Outcome): void {
   into.script.push(...more.script);
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
-  const s = splitSections(await ctx.run(probeScript(a)));
+async function check(_ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<Plan>> {
+  const s = probed as Partial<Record<'path' | 'tree' | 'src' | 'empty', ProbeOutput>>;
   const st = parseStat(s.path?.out ?? '');
   const prev = prevState(st);
   const state: State = a.state ?? (prev !== 'absent' ? prev : a.recurse ? 'directory' : 'file');
@@ -324,6 +325,7 @@ export default defineModule<Args, Plan>({
     '- file: { path: /etc/pgpool2/pool_passwd, owner: postgres, mode: "0600" }',
     '- file: { path: /usr/local/bin/pg_ctl, src: /usr/lib/postgresql/15/bin/pg_ctl, state: link }',
   ].join('\n'),
+  probes,
   check,
   apply: (ctx, args, change) => apply(ctx, args, change.plan!),
 });

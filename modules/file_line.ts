@@ -1,7 +1,7 @@
 // file_line: Ansible's lineinfile, with the same arguments and byte-identical results. The file
 // is read (content + stat) in one round trip, the new content is computed here, and apply writes
 // it atomically.
-import { ModuleError, PyRegexError, applyAttrsScript, attrChanges, attrSchema, checkValidate, defineModule, followed, fromBinary, quote, readRemoteFile, resolveAttrs, toBinary, type ApplyResult, type CheckResult, type ModuleContext, type ResolvedAttrs } from '../sdk/index.js';
+import { ModuleError, PyRegexError, applyAttrsScript, attrChanges, attrSchema, checkValidate, defineModule, fileProbes, followed, fromBinary, quote, remoteFileOf, resolveAttrs, toBinary, type ApplyResult, type CheckResult, type ModuleContext, type ResolvedAttrs } from '../sdk/index.js';
 import { type EditResult, absent, present, readLines } from './lib/lineinfile.js';
 
 interface Args {
@@ -81,12 +81,12 @@ function edit(a: Args, lines: string[]): EditResult {
   }
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
+async function check(ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<Plan>> {
   checkArgs(a);
   if (a.regexp === '' || a.search_string === '') {
     ctx.log(`file_line: the ${a.regexp === '' ? 'regular expression' : 'search string'} is an empty string, which will match every line in the file`);
   }
-  const file = await readRemoteFile(ctx, a.path);
+  const file = remoteFileOf(probed, a.path);
   if (file.stat.kind === 'link' && !a.follow) {
     throw new ModuleError(
       `${a.path} is a symbolic link (to ${file.stat.linkTarget}): file_line edits a link's target only with follow: true ` +
@@ -186,6 +186,10 @@ export default defineModule<Args, Plan>({
     "    line: '\\1 no'",
     '    backrefs: true',
   ].join('\n'),
+  probes: (a) => {
+    checkArgs(a);
+    return fileProbes(a.path);
+  },
   check,
   apply: (ctx, args, change) => apply(ctx, args, change.plan!),
   notConverged,

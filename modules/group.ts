@@ -1,6 +1,6 @@
 // group: Ansible's group — a local group present (with a gid) or absent, through groupadd,
 // groupmod and groupdel. The check reads the group's entry in one round trip.
-import { ModuleError, defineModule, cmd, quote } from '../sdk/index.js';
+import { ModuleError, defineModule, cmd, quote, raw, type ProbeOutput } from '../sdk/index.js';
 
 interface Args {
   name: string;
@@ -47,10 +47,13 @@ export default defineModule<Args, Plan>({
     },
   },
   examples: ['- group:', '    name: pgbackup', '    gid: 1500', '- group:', '    name: oldgroup', '    state: absent'].join('\n'),
-  async check(ctx, a) {
+  probes: (a) => {
     if (a.non_unique && a.gid === undefined) throw new ModuleError('non_unique is True but all of the following are missing: gid');
-    const r = await ctx.exec(`getent group ${quote(a.name)}`);
-    const gid = parseEntry(r.stdout, r.code, a.name);
+    return { entry: raw(`getent group ${quote(a.name)}`) };
+  },
+  async check(_ctx, a, probed) {
+    const r = probed.entry as ProbeOutput;
+    const gid = parseEntry(r.out, r.rc, a.name);
     const result = (g: number | undefined) => ({ name: a.name, state: a.state, ...(g !== undefined ? { gid: g, system: a.system } : {}) });
     if (a.state === 'absent') {
       if (gid === undefined) return { changed: false, reason: `group ${a.name} does not exist`, result: result(undefined) };

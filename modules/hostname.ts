@@ -1,7 +1,7 @@
 // hostname: the host's name, both the persistent one (/etc/hostname) and the running one
 // (the kernel's, `hostname`). hostnamectl sets both when systemd runs the host; elsewhere the
 // file is written atomically and hostname(1) sets the running name.
-import { ModuleError, cmd, defineModule, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, cmd, defineModule, raw, type ProbeOutput } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {
@@ -40,18 +40,17 @@ export default defineModule<Args, Plan>({
   },
   examples: '- hostname: {name: master}',
 
-  async check(ctx, args) {
+  probes: (args) => {
     if (!HOSTNAME.test(args.name)) throw new ModuleError(`hostname: invalid host name '${args.name}'`);
-    const out = splitSections(
-      await ctx.run(
-        sections({
-          init: INIT_PROBE,
-          running: 'uname -n',
-          file: 'cat /etc/hostname 2>/dev/null; true',
-          hostnamectl: 'command -v hostnamectl; true',
-        }),
-      ),
-    );
+    return {
+      init: raw(INIT_PROBE),
+      running: raw('uname -n'),
+      file: raw('cat /etc/hostname 2>/dev/null; true'),
+      hostnamectl: raw('command -v hostnamectl; true'),
+    };
+  },
+  async check(_ctx, args, probed) {
+    const out = probed as Record<'init' | 'running' | 'file' | 'hostnamectl', ProbeOutput>;
     const running = (out.running?.out ?? '').trim();
     const fileContent = out.file?.out ?? '';
     const inFile = fileName(fileContent);

@@ -1,7 +1,7 @@
 // pg_ctlcluster: a Debian PostgreSQL cluster (postgresql-common) started, stopped, restarted,
 // reloaded or promoted. State comes from pg_lsclusters in one probe; under systemd the
 // cluster is started through its postgresql@V-C unit so that systemd supervises it.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {
@@ -49,6 +49,15 @@ function parseLsclusters(out: string): ClusterLine[] {
 /** How long apply waits for a promoted standby to leave recovery (pg_ctl of 9.6 does not wait). */
 const PROMOTE_WAIT_SECONDS = 60;
 
+/** The version as pg_lsclusters prints it; anything else is refused before any read. */
+function versionOf(args: Args): string {
+  const version = String(args.version);
+  if (!/^\d+(\.\d+)?$/.test(version)) throw new ModuleError(`pg_ctlcluster: invalid version '${version}'`);
+  return version;
+}
+
+const unitOf = (args: Args): string => `postgresql@${versionOf(args)}-${args.cluster}`;
+
 export default defineModule<Args, Plan>({
   name: 'pg_ctlcluster',
   speculative: true,
@@ -76,20 +85,16 @@ export default defineModule<Args, Plan>({
   examples: `# pg_ctlcluster 9.6 main stop
 - pg_ctlcluster: {version: '9.6', cluster: main, state: stopped}`,
 
-  async check(ctx, args) {
-    const version = String(args.version);
-    if (!/^\d+(\.\d+)?$/.test(version)) throw new ModuleError(`pg_ctlcluster: invalid version '${version}'`);
-    const unit = `postgresql@${version}-${args.cluster}`;
-    const out = splitSections(
-      await ctx.run(
-        sections({
-          ls: 'pg_lsclusters --no-header',
-          init: INIT_PROBE,
-          unit: `[ -d /run/systemd/system ] && systemctl is-active ${quote(unit)}; true`,
-        }),
-      ),
-    );
-    if (out.ls?.rc !== 0) {
+  probes: (args) => ({
+    ls: raw('pg_lsclusters --no-header'),
+    init: raw(INIT_PROBE),
+    unit: raw(`[ -d /run/systemd/system ] && systemctl is-active ${quote(unitOf(args))}; true`),
+  }),
+  async check(ctx, args, probed) {
+    const version = versionOf(args);
+    const unit = unitOf(args);
+    const out = probed as Record<'ls' | 'init' | 'unit', ProbeOutput>;
+    if (out.ls.rc !== 0) {
       throw new ModuleError(`pg_ctlcluster: pg_lsclusters failed on ${ctx.host}: ${out.ls?.out.trim() || 'no output'} (is postgresql-common installed?)`);
     }
     const clusters = parseLsclusters(out.ls.out);

@@ -1,7 +1,7 @@
 // pg_md5: pgpool-II's password entries, as `pg_md5 --md5auth` (pool_passwd) and `pg_md5` (for
 // pcp.conf) make them. The hash is computed on the controller, so the password never reaches the
 // host, and the file is read and rewritten atomically, keeping its owner and mode.
-import { ModuleError, attrChanges, attrSchema, defineModule, readRemoteFile, resolveAttrs, type ResolvedAttrs } from '../sdk/index.js';
+import { ModuleError, attrChanges, attrSchema, defineModule, fileProbes, remoteFileOf, resolveAttrs, type ResolvedAttrs } from '../sdk/index.js';
 import { md5Hex } from './lib/pg-password.js';
 
 type Format = 'pool_passwd' | 'pcp';
@@ -86,9 +86,10 @@ export default defineModule<Args, Plan>({
     user: root
     password: "{{ pcp_password }}"`,
 
-  async check(ctx, a) {
+  probes: (a) => fileProbes(a.path ?? DEFAULT_PATH[a.format]),
+  async check(_ctx, a, probed) {
     const path = a.path ?? DEFAULT_PATH[a.format];
-    const file = await readRemoteFile(ctx, path);
+    const file = remoteFileOf(probed, path);
     if (file.stat.kind !== 'absent' && !file.content) throw new ModuleError(`pg_md5: ${path} is not a regular file`);
     const before = file.content?.toString('utf8') ?? '';
     const line = entryLine(a.format, a.user, a.password);

@@ -2,7 +2,7 @@
 // optionally only between the `after` and `before` matches. The file is read in one round trip,
 // the new content computed here, and written atomically.
 import { ModuleError, type CheckResult, type ModuleContext, defineModule, PyRegexError, compilePyRegex, expandTemplate, type PyRegex, attrSchema } from '../sdk/index.js';
-import { applyEdit, editChange, readForEdit, type EditPlan } from './lib/in-place-edit.js';
+import { applyEdit, editChange, editProbes, fileForEdit, type EditPlan } from './lib/in-place-edit.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
 interface Args {
@@ -88,8 +88,8 @@ export function replaceIn(a: Args, contents: string): { after: string; count: nu
   return { after, count: r.count, message: `${r.count} replacements made` };
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<EditPlan>> {
-  const { file, st } = await readForEdit(ctx, 'replace', a);
+async function check(_ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<EditPlan>> {
+  const { file, st } = fileForEdit(probed, 'replace', a);
   if (file.content === undefined) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 });
   if (isUtf8(a.encoding)) decodeUtf8(file.content, a.path);
   const r = replaceIn(a, file.content.toString('latin1'));
@@ -144,6 +144,7 @@ export default defineModule<Args, EditPlan>({
     "    regexp: '^10\\.0\\.0\\.5 '",
     "    replace: '10.0.0.6 '",
   ].join('\n'),
+  probes: editProbes,
   check,
   apply: (ctx, args, change) => applyEdit(ctx, args, change.plan!, { rc: 0 }),
 });

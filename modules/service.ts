@@ -1,7 +1,7 @@
 // service: a system service running or stopped, enabled at boot or not. Under systemd
 // (PID 1) through systemctl; elsewhere through service(8)/the /etc/init.d script and
 // update-rc.d. One probe reads both the running state and the boot-time state.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {
@@ -22,18 +22,20 @@ const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'indirect', 'ge
  */
 const FIXED = new Set(['static', 'indirect', 'generated', 'alias', 'transient', 'masked', 'masked-runtime', 'enabled-runtime', 'linked-runtime']);
 
-function probe(name: string): string {
+function probes(name: string): ProbeSet {
   const n = quote(name);
   const script = quote(`/etc/init.d/${name}`);
-  return sections({
-    init: INIT_PROBE,
-    active:
+  return {
+    init: raw(INIT_PROBE),
+    active: raw(
       `if [ -d /run/systemd/system ]; then systemctl show -p LoadState -p ActiveState -- ${n}; ` +
       `else if [ -x ${script} ]; then echo script=yes; ${script} status >/dev/null 2>&1; echo status=$?; else echo script=no; fi; fi`,
-    enabled:
+    ),
+    enabled: raw(
       `if [ -d /run/systemd/system ]; then systemctl is-enabled -- ${n} 2>&1; ` +
       `else for f in /etc/rc[2345].d/S[0-9][0-9]${quote(name)}; do [ -e "$f" ] && echo "$f"; done; true; fi`,
-  });
+    ),
+  };
 }
 
 export default defineModule<Args, Plan>({
@@ -58,9 +60,12 @@ export default defineModule<Args, Plan>({
   examples: `- service: {name: pgpool2, state: restarted}
 - service: {name: ssh, state: started, enabled: true}`,
 
-  async check(ctx, args) {
+  probes: (args) => {
     if (args.state === undefined && args.enabled === undefined) throw new ModuleError('service: give state and/or enabled');
-    const out = splitSections(await ctx.run(probe(args.name)));
+    return probes(args.name);
+  },
+  async check(ctx, args, probed) {
+    const out = probed as Record<'init' | 'active' | 'enabled', ProbeOutput>;
     const systemd = isSystemd(out.init?.out);
     const activeOut = out.active?.out ?? '';
     const enabledOut = (out.enabled?.out ?? '').trim();

@@ -1,8 +1,8 @@
 // setfacl: one POSIX ACL entry present or absent on a path (and, recursively, on everything
 // below it), with ansible.posix.acl's arguments. Change detection compares getfacl's output
 // with the wanted entry: every file concerned must carry it with exactly these permissions.
-import { ModuleError, defineModule, quote } from '../sdk/index.js';
-import { type AclEntry, type AclType, formatEntry, normalizePerms, parseGetfacl, sameEntry, setfaclSpec } from './lib/acl.js';
+import { ModuleError, defineModule, probe, quote, type Probe } from '../sdk/index.js';
+import { type AclBlock, type AclEntry, type AclType, formatEntry, normalizePerms, parseGetfacl, sameEntry, setfaclSpec } from './lib/acl.js';
 
 interface Args {
   path: string;
@@ -49,6 +49,23 @@ function getfaclCommand(args: Args, numeric: boolean): string {
   return `LC_ALL=C getfacl ${opts}${args.recursive ? ' -R' : ''} -- ${p}`;
 }
 
+/** What getfacl printed (its errors among the lines), parsed into one block per file. */
+interface Acls {
+  blocks: AclBlock[];
+  rc: number;
+  out: string;
+}
+
+const aclProbe = (args: Args): Probe<Acls> => probe(getfaclCommand(args, /^[0-9]+$/.test(args.entity)), (o) => ({ blocks: parseGetfacl(o.out), ...o }));
+
+/** The state the task asks for; a contradictory task is refused before any read. */
+function stateOf(args: Args): 'present' | 'absent' | 'query' {
+  const state = args.state ?? (args.permissions !== undefined ? 'present' : 'query');
+  if (state === 'query' && args.recursive) throw new ModuleError("setfacl: 'recursive' must not be set when state=query");
+  if (state !== 'query') wantedEntry(args, state);
+  return state;
+}
+
 function below(args: Args, count: number): string {
   const n = count - 1;
   if (!args.recursive || n < 1) return args.path;
@@ -93,18 +110,20 @@ export default defineModule<Args, Plan>({
 # setfacl -R -m u:postgres:r /etc/parsec/macdb
 - setfacl: {path: /etc/parsec/macdb, entity: postgres, etype: user, permissions: r, recursive: true, state: present}`,
 
-  async check(ctx, args) {
-    const state = args.state ?? (args.permissions !== undefined ? 'present' : 'query');
-    if (state === 'query' && args.recursive) throw new ModuleError("setfacl: 'recursive' must not be set when state=query");
-    const numeric = /^[0-9]+$/.test(args.entity);
-    const r = await ctx.exec(getfaclCommand(args, numeric));
-    const blocks = parseGetfacl(r.stdout);
-    if (r.code !== 0) {
-      if (r.code === 127 || /getfacl: (command )?not found|'getfacl': No such file/.test(r.stderr)) {
+  probes: (args) => {
+    stateOf(args);
+    return { acl: aclProbe(args) };
+  },
+  async check(ctx, args, probed) {
+    const state = stateOf(args);
+    const { blocks, rc, out } = probed.acl as Acls;
+    if (rc !== 0) {
+      const errors = out.split('\n').filter((l) => l && !l.startsWith('#') && !/^(default:)?(user|group|mask|other):/.test(l)).join('\n');
+      if (rc === 127 || /getfacl: (command )?not found|'getfacl': No such file/.test(errors)) {
         throw new ModuleError(`setfacl: getfacl is not installed on ${ctx.host} (install the acl package)`);
       }
-      if (/No such file or directory/.test(r.stderr)) throw new ModuleError(`setfacl: path not found: ${args.path}`);
-      throw new ModuleError(`setfacl: getfacl failed on ${args.path}: ${r.stderr.trim()}`);
+      if (/No such file or directory/.test(errors)) throw new ModuleError(`setfacl: path not found: ${args.path}`);
+      throw new ModuleError(`setfacl: getfacl failed on ${args.path}: ${errors.trim()}`);
     }
 
     if (state === 'query') {

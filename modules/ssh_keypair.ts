@@ -2,7 +2,7 @@
 // community.crypto.openssh_keypair. An existing key is never replaced; its comment, owner,
 // group and mode are corrected. The public key and fingerprint are read in the check's probe
 // and returned as the result, so other hosts' authorized_key tasks can use them.
-import { ModuleError, applyAttrsScript, attrChanges, attrSchema, cmd, defineModule, parseStat, quote, resolveAttrs, sections, splitSections, statProbe, type ResolvedAttrs } from '../sdk/index.js';
+import { ModuleError, applyAttrsScript, attrChanges, attrSchema, cmd, defineModule, parseStat, quote, raw, resolveAttrs, statProbe, type ProbeOutput, type ResolvedAttrs } from '../sdk/index.js';
 
 interface Args {
   path: string;
@@ -90,17 +90,14 @@ export default defineModule<Args, Plan>({
 - ssh_keypair: {path: /var/lib/postgresql/.ssh/id_rsa, owner: postgres, group: postgres}
   register: pg_key`,
 
-  async check(ctx, args) {
-    const out = splitSections(
-      await ctx.run(
-        sections({
-          key: statProbe(args.path),
-          pubstat: statProbe(`${args.path}.pub`),
-          info: infoProbe(args.path),
-          keygen: 'command -v ssh-keygen',
-        }),
-      ),
-    );
+  probes: (args) => ({
+    key: raw(statProbe(args.path)),
+    pubstat: raw(statProbe(`${args.path}.pub`)),
+    info: raw(infoProbe(args.path)),
+    keygen: raw('command -v ssh-keygen'),
+  }),
+  async check(ctx, args, probed) {
+    const out = probed as Record<'key' | 'pubstat' | 'info' | 'keygen', ProbeOutput>;
     if (out.keygen?.rc !== 0) throw new ModuleError(`ssh_keypair: ssh-keygen is not installed on ${ctx.host} (openssh-client)`);
     const key = parseStat(out.key?.out ?? '');
     const pubStat = parseStat(out.pubstat?.out ?? '');

@@ -1,7 +1,7 @@
 // sysctl: ansible.posix.sysctl — a kernel parameter in a sysctl file (default /etc/sysctl.conf),
 // reloaded with `sysctl -p FILE`, and with `sysctl_set` also in the running kernel. The file and
 // the running value are read in one round trip; the file is written atomically.
-import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, cmd, quote, sections, splitSections, diffText, parseReadFile, readFileScript } from '../sdk/index.js';
+import { ModuleError, type ApplyResult, type CheckResult, type ModuleContext, defineModule, cmd, quote, diffText, fileProbes, raw, remoteFileOf, type ProbeSet } from '../sdk/index.js';
 
 interface Args {
   name: string;
@@ -76,13 +76,22 @@ export function fixLines(text: string, name: string, value: string, present: boo
   return out.join('');
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
+/** The value to set; a task that gives none with state=present is refused before any read. */
+function wantedValue(a: Args): string {
   if (a.state === 'present' && a.value === undefined) throw new ModuleError('value is required with state=present');
   const value = parseValue(a.value);
   if (a.state === 'present' && value === '') throw new ModuleError('value cannot be empty with state=present');
-  const script = [readFileScript(a.sysctl_file, 'file'), ...(a.sysctl_set ? [sections({ proc: `sysctl -e -n ${quote(a.name)}` })] : [])].join('\n');
-  const s = splitSections(await ctx.run(script));
-  const file = parseReadFile(s, a.sysctl_file, 'file');
+  return value;
+}
+
+function probes(a: Args): ProbeSet {
+  wantedValue(a);
+  return { ...fileProbes(a.sysctl_file), ...(a.sysctl_set ? { proc: raw(`sysctl -e -n ${quote(a.name)}`) } : {}) };
+}
+
+async function check(_ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<Plan>> {
+  const value = wantedValue(a);
+  const file = remoteFileOf(probed, a.sysctl_file);
   if (file.stat.kind === 'directory') throw new ModuleError(`${a.sysctl_file} is a directory`);
   const before = file.content?.toString('utf8') ?? '';
   const current = fileValues(before).get(a.name);
@@ -90,7 +99,7 @@ async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<Plan>> {
   const fileChanges = present ? current === undefined || !sameValue(current, value) : current !== undefined;
   let setProc = false;
   if (a.sysctl_set && present) {
-    const proc = s.proc;
+    const proc = probed.proc as { out: string; rc: number } | undefined;
     if (!proc || proc.rc !== 0 || proc.out.trim() === '') {
       if (!a.ignoreerrors) throw new ModuleError(`setting ${a.name} failed: unknown key (sysctl -n ${a.name}: ${proc?.out.trim() || 'no output'})`);
     } else setProc = !sameValue(proc.out.trim(), value);
@@ -160,6 +169,7 @@ export default defineModule<Args, Plan>({
     '    sysctl_file: /etc/sysctl.d/30-postgresql.conf',
     '    sysctl_set: true',
   ].join('\n'),
+  probes,
   check,
   apply: (ctx, args, change) => apply(ctx, args, change.plan!),
 });

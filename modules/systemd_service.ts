@@ -2,7 +2,7 @@
 // restarted/reloaded and enabled, plus masked, daemon_reload and daemon_reexec, through
 // systemctl. One probe reads every property of the unit (`systemctl show`, registered as
 // `status` as Ansible does) and its boot state.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { INIT_PROBE, isSystemd } from './lib/init-system.js';
 
 interface Args {
@@ -75,15 +75,17 @@ export default defineModule<Args, Plan>({
     '    masked: true',
   ].join('\n'),
 
-  async check(ctx, a) {
+  probes(a): ProbeSet {
     if (a.name === undefined && !a.daemon_reload && !a.daemon_reexec) throw new ModuleError('systemd_service: give name (with state, enabled or masked), daemon_reload or daemon_reexec');
     if (a.name !== undefined && a.state === undefined && a.enabled === undefined && a.masked === undefined && !a.daemon_reload && !a.daemon_reexec) {
       throw new ModuleError('one of the following is required: state, enabled, masked, daemon_reload, daemon_reexec');
     }
     const n = a.name !== undefined ? quote(a.name) : '';
-    const out = splitSections(
-      await ctx.run(sections({ init: INIT_PROBE, ...(a.name !== undefined ? { show: `systemctl show -- ${n}`, enabled: `systemctl is-enabled -- ${n} 2>&1; true` } : {}) })),
-    );
+    return { init: raw(INIT_PROBE), ...(a.name !== undefined ? { show: raw(`systemctl show -- ${n}`), enabled: raw(`systemctl is-enabled -- ${n} 2>&1; true`) } : {}) };
+  },
+  async check(ctx, a, probed) {
+    const n = a.name !== undefined ? quote(a.name) : '';
+    const out = probed as Partial<Record<'init' | 'show' | 'enabled', ProbeOutput>>;
     if (!isSystemd(out.init?.out)) throw new ModuleError(`systemd_service: systemd is not running on ${ctx.host} (use the service module for init scripts)`);
     const commands: string[] = [];
     const changes: string[] = [];

@@ -2,7 +2,7 @@
 // Ansible, or EJS for `.ejs` files — and puts the result on the host when it differs (one round
 // trip to compare, an atomic write to change).
 import { readFileSync } from 'node:fs';
-import { ModuleError, TsplayError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, planContent, readRemoteFile, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
+import { ModuleError, TsplayError, WHOLE_FILE_LIMIT, applyContent, contentSchema, defineModule, fileProbes, planContent, remoteFileOf, type CheckResult, type ContentPlan, type ModuleContext } from '../sdk/index.js';
 import { resolveControllerFile } from './lib/controller-files.js';
 import { decodeUtf8, encodeText } from './lib/text-encoding.js';
 
@@ -65,10 +65,10 @@ export async function renderTemplate(ctx: Pick<ModuleContext, 'vars' | 'renderTe
   }
 }
 
-async function check(ctx: ModuleContext, a: Args): Promise<CheckResult<ContentPlan>> {
+async function check(ctx: ModuleContext, a: Args, probed: Record<string, unknown>): Promise<CheckResult<ContentPlan>> {
   const file = resolveControllerFile(ctx.baseDir, 'templates', a.src);
   const rendered = encodeText(await renderTemplate(ctx, file), a.output_encoding, `template ${file}`);
-  const remote = await readRemoteFile(ctx, a.dest, WHOLE_FILE_LIMIT);
+  const remote = remoteFileOf(probed, a.dest);
   return planContent(a.dest, remote, rendered, a);
 }
 
@@ -116,6 +116,7 @@ export default defineModule<Args, ContentPlan>({
     '# pgpool.conf.j2:',
     "#   backend_hostname0 = '{{ primary_address }}'",
   ].join('\n'),
+  probes: (a) => fileProbes(a.dest, 'file', WHOLE_FILE_LIMIT),
   check,
   apply: (ctx, _args, change) => applyContent(ctx, change.plan!),
 });

@@ -4,7 +4,7 @@
 // for the task, so an existing rule is "no change" and nothing is touched or reloaded.
 // Enabling the firewall (or changing an active one) so that the SSH port in use would no longer
 // accept connections is refused.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import {
   type Tuple,
   formatTuple,
@@ -60,7 +60,7 @@ function serviceNames(args: Args): string[] {
   return [args.to_port, args.from_port].filter((p): p is string => typeof p === 'string' && !NUMERIC_PORTS.test(p) && p !== 'any');
 }
 
-function probe(args: Args): string {
+function probes(args: Args): ProbeSet {
   const p: Record<string, string> = {
     // PATH may lack /usr/sbin for a non-root login; ufw lives there.
     ufw: 'PATH="$PATH:/usr/sbin:/sbin"; command -v ufw',
@@ -74,11 +74,10 @@ function probe(args: Args): string {
   serviceNames(args).forEach((name, i) => {
     p[`svc${i}`] = `for pr in tcp udp; do getent services ${quote(`${name}`)}/$pr; done; true`;
   });
-  return sections(p);
+  return Object.fromEntries(Object.entries(p).map(([k, c]) => [k, raw(c)]));
 }
 
-function parseState(out: string, args: Args): HostState {
-  const s = splitSections(out);
+function parseState(s: Record<string, ProbeOutput | undefined>, args: Args): HostState {
   if (!s.ufw || s.ufw.rc !== 0) throw new ModuleError('ufw: the ufw command is not installed on this host (apt: name=ufw)');
   const conf: Record<string, string> = {};
   for (const line of (s.conf?.out ?? '').split('\n')) {
@@ -262,9 +261,12 @@ export default defineModule<Args, Plan>({
 - ufw: {rule: allow, direction: out, port: '5432', proto: tcp}
 - ufw: {state: enabled, policy: deny}`,
 
-  async check(ctx, args) {
+  probes: (args) => {
     if (!args.state && !args.default && !args.rule && !args.logging) throw new ModuleError('ufw: give at least one of state, default (policy), rule, logging');
-    const host = parseState(await ctx.run(probe(args)), args);
+    return probes(args);
+  },
+  async check(ctx, args, probed) {
+    const host = parseState(probed as Record<string, ProbeOutput>, args);
     const commands: string[] = [];
     const changes: string[] = [];
     const unchanged: string[] = [];

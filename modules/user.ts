@@ -1,8 +1,10 @@
 // user: a local user account, as Ansible's user module (the subset the manual needs).
-// One probe reads the passwd entry, the group memberships, which wanted groups exist, and
-// whether the shadow hash equals the wanted one; the hash travels only on stdin (compared on
-// the host, set with `chpasswd -e`), never in a command line, a message or a result.
-import { ModuleError, defineModule, quote, sections, splitSections } from '../sdk/index.js';
+// Its probes read the passwd entry, the group memberships, which wanted groups exist, and
+// whether the shadow hash equals the wanted one (compared by digest on the host); the hash
+// itself travels only on stdin (set with `chpasswd -e`), never in a command line, a message or
+// a result.
+import { createHash } from 'node:crypto';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 
 interface Args {
   name: string;
@@ -45,20 +47,27 @@ function groupList(groups: string | string[] | undefined): string[] | undefined 
   return [...new Set(list)];
 }
 
-function probe(args: Args, groups: string[] | undefined): string {
-  const n = quote(args.name);
-  const p: Record<string, string> = {};
-  if (args.password !== undefined) {
-    // The wanted hash is the first line of stdin; the current one never leaves the host.
-    p.password =
-      `IFS= read -r want; if ! cur=$(getent shadow ${n}); then echo nouser; ` +
-      `elif [ "$(printf '%s' "$cur" | cut -d: -f2)" = "$want" ]; then echo same; else echo differs; fi`;
+function probes(args: Args): ProbeSet {
+  if (args.password !== undefined && !/^\$[0-9a-z]+\$|^[!*]/.test(args.password)) {
+    throw new ModuleError(`user: password for ${args.name} must be a crypt(3) hash such as $6$salt$… or $y$…, not clear text`);
   }
-  p.passwd = `getent passwd ${n}`;
-  p.primary = `id -gn ${n} 2>/dev/null; true`;
-  p.all = `id -Gn ${n} 2>/dev/null; true`;
-  if (groups?.length) p.missing = `for g in ${groups.map(quote).join(' ')}; do getent group "$g" >/dev/null || echo "$g"; done`;
-  return sections(p);
+  const groups = groupList(args.groups);
+  const n = quote(args.name);
+  const p: ProbeSet = {};
+  if (args.password !== undefined) {
+    // Neither hash leaves its side: the host compares the sha256 of its shadow entry's hash with
+    // the sha256 of the wanted one (a digest of a salted hash: the command line may show it).
+    const want = createHash('sha256').update(`${args.password}\n`).digest('hex');
+    p.password = raw(
+      `if ! cur=$(getent shadow ${n}); then echo nouser; ` +
+        `elif [ "$(printf '%s\\n' "$cur" | cut -d: -f2 | sha256sum | cut -d' ' -f1)" = ${want} ]; then echo same; else echo differs; fi`,
+    );
+  }
+  p.passwd = raw(`getent passwd ${n}`);
+  p.primary = raw(`id -gn ${n} 2>/dev/null; true`);
+  p.all = raw(`id -Gn ${n} 2>/dev/null; true`);
+  if (groups?.length) p.missing = raw(`for g in ${groups.map(quote).join(' ')}; do getent group "$g" >/dev/null || echo "$g"; done`);
+  return p;
 }
 
 export default defineModule<Args, Plan>({
@@ -102,13 +111,10 @@ export default defineModule<Args, Plan>({
 # passwd postgres (with a hash made beforehand)
 - user: {name: postgres, password: "{{ postgres_password_hash }}"}`,
 
-  async check(ctx, args) {
+  probes,
+  async check(ctx, args, probed) {
     const groups = groupList(args.groups);
-    if (args.password !== undefined && !/^\$[0-9a-z]+\$|^[!*]/.test(args.password)) {
-      throw new ModuleError(`user: password for ${args.name} must be a crypt(3) hash such as $6$salt$… or $y$…, not clear text`);
-    }
-    const r = await ctx.run(probe(args, groups), { stdin: args.password === undefined ? undefined : `${args.password}\n`, secrets: args.password ? [args.password] : [] });
-    const out = splitSections(r);
+    const out = probed as Partial<Record<'password' | 'passwd' | 'primary' | 'all' | 'missing', ProbeOutput>>;
     const entry = out.passwd?.rc === 0 ? parsePasswd(out.passwd.out) : undefined;
     const n = quote(args.name);
 

@@ -1,10 +1,11 @@
-// Reads a remote file's bytes and its stat in ONE round trip. The content travels base64-encoded
-// so that every byte (no trailing newline, CRLF, non-UTF-8) arrives exactly as it is on disk.
+// A remote file's bytes and its stat, read by two probes that travel with the rest of a check's
+// probe set (one round trip). The content travels base64-encoded so that every byte (no trailing
+// newline, CRLF, non-UTF-8) arrives exactly as it is on disk.
 import { createHash } from 'node:crypto';
 import { ModuleError } from '../engine/errors.js';
 import { posixCksum } from '../engine/runner/atomic-write.js';
-import type { ModuleContext } from '../engine/module-api.js';
-import { type Section, quote, sections, splitSections } from '../engine/shell.js';
+import { raw, type ProbeOutput, type ProbeSet } from '../engine/module/probe.js';
+import { quote } from '../engine/shell.js';
 import { type PathStat, parseStat, statProbe } from './file-attrs.js';
 
 export interface RemoteFile {
@@ -27,10 +28,11 @@ export interface FileDigest {
 export const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 
 /**
- * The probe; `key` names its sections so that several probes can share one command. With
- * `wholeUpTo`, a larger file sends its digest instead of its bytes.
+ * The probes that read `path` (`key.stat` and `key.content`), to spread into a module's probe
+ * set; `remoteFileOf` puts what they read together. With `wholeUpTo`, a larger file sends its
+ * digest instead of its bytes.
  */
-export function readFileScript(path: string, key = 'file', wholeUpTo?: number): string {
+export function fileProbes(path: string, key = 'file', wholeUpTo?: number): ProbeSet {
   const p = quote(path);
   const read =
     wholeUpTo === undefined
@@ -38,7 +40,7 @@ export function readFileScript(path: string, key = 'file', wholeUpTo?: number): 
       : `n=$(stat -L -c %s -- ${p}); if [ "$n" -le ${wholeUpTo} ]; then base64 < ${p}; ` +
         `elif command -v sha256sum >/dev/null 2>&1; then d=$(sha256sum < ${p}); echo "digest sha256 \${d%% *} $n"; ` +
         `else d=$(cksum < ${p}); echo "digest cksum \${d%% *} $n"; fi`;
-  return sections({ [`${key}.stat`]: statProbe(path), [`${key}.content`]: `if [ -f ${p} ]; then ${read}; fi` });
+  return { [`${key}.stat`]: raw(statProbe(path)), [`${key}.content`]: raw(`if [ -f ${p} ]; then ${read}; fi`) };
 }
 
 /** Whether `bytes` are the file a digest describes. */
@@ -47,22 +49,18 @@ export function sameAsDigest(bytes: Buffer, d: FileDigest): boolean {
   return d.kind === 'sha256' ? createHash('sha256').update(bytes).digest('hex') === d.value : String(posixCksum(bytes)) === d.value;
 }
 
-/** Parses the sections of `readFileScript` (from `splitSections`). */
-export function parseReadFile(s: Record<string, Section>, path: string, key = 'file'): RemoteFile {
-  const st = s[`${key}.stat`];
-  if (!st) throw new ModuleError(`cannot read ${path}: unexpected probe output`);
+/** The file the probes of `fileProbes(path, key)` read, from a check's probed values. */
+export function remoteFileOf(probed: Record<string, unknown>, path: string, key = 'file'): RemoteFile {
+  const st = probed[`${key}.stat`] as ProbeOutput | undefined;
+  if (!st || st.rc < 0) throw new ModuleError(`cannot read ${path}: unexpected probe output`);
   const stat = parseStat(st.out);
-  const c = s[`${key}.content`];
+  const c = probed[`${key}.content`] as ProbeOutput | undefined;
   if (!c || c.rc !== 0) throw new ModuleError(`cannot read ${path}: ${c?.out.trim() || 'no output'}`);
   const target = stat.kind === 'link' ? stat.target : stat;
   if (target?.kind !== 'file') return { stat };
   const d = /^digest (sha256|cksum) (\S+) (\d+)\n?$/.exec(c.out);
   if (d) return { stat, digest: { kind: d[1] as FileDigest['kind'], value: d[2]!, size: Number(d[3]) } };
   return { stat, content: Buffer.from(c.out, 'base64') };
-}
-
-export async function readRemoteFile(ctx: ModuleContext, path: string, wholeUpTo?: number): Promise<RemoteFile> {
-  return parseReadFile(splitSections(await ctx.run(readFileScript(path, 'file', wholeUpTo))), path);
 }
 
 /** Ansible's rule for `validate`: the command must name the temp file with %s. */

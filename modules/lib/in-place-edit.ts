@@ -4,7 +4,7 @@
 // linux context changed") with its diff, and the atomic write that applies it.
 import {
   ModuleError, type ApplyResult, type CheckResult, type ModuleContext, type PathStat, type RemoteFile, type ResolvedAttrs, type WantedAttrs,
-  applyAttrsScript, attrChanges, checkValidate, diffText, followed, quote, readRemoteFile, resolveAttrs,
+  applyAttrsScript, attrChanges, checkValidate, diffText, fileProbes, followed, quote, remoteFileOf, resolveAttrs, type ProbeSet,
 } from '../../sdk/index.js';
 
 export interface EditArgs extends WantedAttrs {
@@ -23,9 +23,12 @@ export interface EditPlan {
   message: string;
 }
 
-/** The file to edit and its stat (a link's target's, with follow: true). */
-export async function readForEdit(ctx: ModuleContext, module: string, a: EditArgs): Promise<{ file: RemoteFile; st: PathStat }> {
-  const file = await readRemoteFile(ctx, a.path);
+/** What an editor's check reads: the file, content and stat. */
+export const editProbes = (a: EditArgs): ProbeSet => fileProbes(a.path);
+
+/** The file to edit and its stat (a link's target's, with follow: true), from `editProbes`. */
+export function fileForEdit(probed: Record<string, unknown>, module: string, a: EditArgs): { file: RemoteFile; st: PathStat } {
+  const file = remoteFileOf(probed, a.path);
   if (file.stat.kind === 'link' && !a.follow) {
     throw new ModuleError(
       `${a.path} is a symbolic link (to ${file.stat.linkTarget}): ${module} edits a link's target only with follow: true ` +

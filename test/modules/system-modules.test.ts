@@ -1,5 +1,6 @@
 // What the fixture harness cannot express for the system modules: refusals and clear errors,
 // actions (kind: run), and apt's bounded wait for the dpkg lock.
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { LocalConnection } from '../../engine/connection/local.js';
@@ -114,7 +115,7 @@ describe('system modules: refusals, errors and actions', () => {
   });
 
   describe('apt', () => {
-    const status = (sim: string): Reply => probeReply('@@tsplay@@ pkgs', { pkgs: `@@apt status\n\n@@apt provided\n\n@@apt sim\n${sim}` });
+    const status = (sim: string): Reply => probeReply('@@tsplay@@ status', { status: '\n', provided: '\n', sim });
 
     it('unknown package: a clear error naming it', async () => {
       const e = await refusal(apt, { name: ['postgresql', 'pgadmin3'] }, [status('E: Unable to locate package pgadmin3\n')]);
@@ -125,7 +126,7 @@ describe('system modules: refusals, errors and actions', () => {
 
     it('unknown package with update_cache: refresh the lists, then install', async () => {
       const { result } = await check(apt, { name: 'pgadmin3', update_cache: true }, [
-        probeReply('@@tsplay@@ pkgs', { pkgs: '@@apt status\n\n@@apt provided\n\n@@apt sim\nE: Unable to locate package pgadmin3\n', cache: '100\n0\n' }),
+        probeReply('@@tsplay@@ status', { status: '\n', provided: '\n', sim: 'E: Unable to locate package pgadmin3\n', cache: '100\n0\n' }),
       ]);
       expect(result.changed && result.description).to.match(/^update the package cache, then install pgadmin3/);
     });
@@ -276,11 +277,13 @@ describe('system modules: refusals, errors and actions', () => {
       expect(e.message).to.equal('user: group(s) parsec do not exist on h1 (create them first)');
     });
 
-    it('sends the hash on stdin only, in check and apply', async () => {
+    it('check compares digests of the hash; apply sends the hash on stdin only', async () => {
       const hash = '$6$saltsalt$0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijABCDEFGHIJ0123456789abcdefghij';
       const replies = [probeReply('getent passwd', { password: 'differs\n', passwd: 'postgres:x:108:114::/var/lib/postgresql:/bin/bash\n', primary: 'postgres\n', all: 'postgres\n' }), { match: /chpasswd/, stdout: '' }];
       const { result, conn } = await check(user, { name: 'postgres', password: hash }, replies);
-      expect(conn.commands[0]!.stdin).to.equal(`${hash}\n`);
+      expect(conn.commands[0]!.command).to.not.include(hash);
+      expect(conn.commands[0]!.command).to.include(createHash('sha256').update(`${hash}\n`).digest('hex'));
+      expect(conn.commands[0]!.stdin).to.equal(undefined);
       const applyConn = new FakeConnection('h1', replies);
       const { args } = await validateArgs(user, { name: 'postgres', password: hash });
       await user.apply(fakeContext(applyConn), args as unknown as Parameters<typeof user.apply>[1], result as Change<never>);

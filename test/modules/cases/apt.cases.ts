@@ -4,14 +4,14 @@ import type { Reply } from '../../support/fake-connection.js';
 import { probeReply } from '../../support/section-replies.js';
 import type { CaseFile } from '../harness.js';
 
-const PROBE = '@@tsplay@@ pkgs';
+const PROBE = '@@tsplay@@ ';
 
-/** The package probe's output: dpkg-query lines, providers of virtual names, apt-get -s output. */
+/** The probes' output: dpkg-query lines, providers of virtual names, apt-get -s output, cache age. */
 function host(p: { status: string; provided?: string; sim?: string; cache?: string }): Reply {
   // printf '%s\n' "$(…)": command substitution drops trailing newlines, printf adds one
   const line = (t = '') => `${t.replace(/\n+$/, '')}\n`;
-  const pkgs = `@@apt status\n${line(p.status)}@@apt provided\n${line(p.provided)}@@apt sim\n${p.sim ?? ''}`;
-  return probeReply(PROBE, p.cache === undefined ? { pkgs } : { pkgs, cache: p.cache });
+  const pkgs = { status: line(p.status), provided: line(p.provided), sim: p.sim ?? '' };
+  return probeReply(PROBE, p.cache === undefined ? pkgs : { ...pkgs, cache: p.cache });
 }
 
 const installedPg =

@@ -1,4 +1,4 @@
-// Replies a fake host gives to the file modules' probes (statProbe, readFileScript, sections),
+// Replies a fake host gives to the file modules' probes (statProbe, fileProbes),
 // built from a short description of the file, so fixture cases read like the state they model.
 import type { Reply } from '../../support/fake-connection.js';
 
@@ -48,7 +48,7 @@ export function sectionsOutput(parts: Record<string, string | { out: string; rc:
     .join('');
 }
 
-/** The sections of `readFileScript(path, key)` for a fake file. */
+/** The sections of `fileProbes(path, key)` for a fake file. */
 export function readFileParts(f: FakePath, key = 'file'): Record<string, string> {
   const target = f.kind === 'link' ? f.target : f;
   const regular = target !== undefined && (target.kind ?? 'file') === 'file';
@@ -59,7 +59,7 @@ export function readFileParts(f: FakePath, key = 'file'): Record<string, string>
   };
 }
 
-/** A reply to a check that reads one file with `readRemoteFile`. */
+/** A reply to a check that reads one file with `fileProbes`. */
 export function fileReply(f: FakePath): Reply {
   return { match: '@@tsplay@@ file.stat', stdout: sectionsOutput(readFileParts(f)) };
 }
