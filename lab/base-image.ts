@@ -7,8 +7,8 @@ import { UsageError } from '../engine/errors.js';
 import { withLock } from './lock.js';
 import { removeTree } from './mounts.js';
 import { BASE_ROOT, baseDir } from './paths.js';
-import { addAstraLike } from './astra-like.js';
-import { addPostgres10 } from './postgres10.js';
+import { addAstraLike, addAstraPgHba } from './astra-like.js';
+import { addPostgres10, createHostCluster } from './postgres10.js';
 import { run, runLogged } from './run.js';
 
 /**
@@ -33,7 +33,7 @@ export function parseRelease(name: string | undefined): Release {
 
 const MIRROR = 'http://deb.debian.org/debian';
 /** Bumped when the recipe below changes: an older base is rebuilt. */
-const RECIPE = 2;
+const RECIPE = 3;
 const STAMP = 'etc/tsplay-lab-base';
 
 /** Installed in the base. python3 is not: the hosts are agentless targets, like the manual's. */
@@ -109,6 +109,16 @@ async function copyWithPostgres10(tmp: string, logFile: string, log: (s: string)
   await run('cp', ['-a', '--reflink=auto', bookworm, tmp]);
   await addPostgres10(tmp, log, logFile);
   addAstraLike(tmp);
+}
+
+/**
+ * What a host of the release gets in its own root before it boots, beyond what every host gets
+ * (lab/hosts.ts prepareHost): bookworm-pg10's hosts create their cluster, as a package install would.
+ */
+export async function prepareReleaseHost(release: Release, host: string, root: string): Promise<void> {
+  if (release !== 'bookworm-pg10') return;
+  await createHostCluster(host, root);
+  addAstraPgHba(root);
 }
 
 async function debootstrapBase(release: Release, tmp: string, logFile: string, log: (s: string) => void): Promise<void> {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { UsageError } from '../engine/errors.js';
 import { allocateAddresses, DEFAULT_HOSTS, type LabHost } from './addresses.js';
-import { ensureBase, parseRelease, type Release } from './base-image.js';
+import { ensureBase, parseRelease, prepareReleaseHost, type Release } from './base-image.js';
 import {
   hostInitPid, prepareHost, removeHostFiles, runningPid, scanHostKeys, sshAnswers, startContainer,
   stopContainer, waitForSsh,
@@ -13,7 +13,7 @@ import { acquireLock, withLock } from './lock.js';
 import {
   addHostNetwork, bridgeExists, createBridge, flushNeighbours, hostLinkUp, netnsExists, routedToBridge, setHostLink,
 } from './network.js';
-import { baseDir, KNOWN_HOSTS_FILE } from './paths.js';
+import { baseDir, hostPaths, KNOWN_HOSTS_FILE } from './paths.js';
 import { assertRootOnLinux, ensureTools } from './prerequisites.js';
 import { exec, LabError, type RunResult } from './run.js';
 import { type LabRecord, readLab, writeFileAtomic, writeLab } from './state.js';
@@ -51,6 +51,7 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
 
 async function startHost(h: LabHost, release: Release, authorizedKey: string): Promise<void> {
   await prepareHost(h, baseDir(release), authorizedKey);
+  await prepareReleaseHost(release, h.name, hostPaths(h.name).root);
   const pid = startContainer(h);
   await waitForSsh(h, pid, BOOT_TIMEOUT_MS);
 }
