@@ -40,7 +40,14 @@ export interface Connection {
   /** How many remote commands (round trips) this connection has run. */
   readonly roundTrips: number;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
-  close(): Promise<void>;
+  /**
+   * Runs a command as `become.user` the connection's own way (the ssh connection keeps a shell
+   * per become user). Without it, the runner wraps each command in sudo; a wrapper that does not
+   * pass it on simply gets that. `opts.become`/`becomeUser` are already resolved into `become`.
+   */
+  execAs?(become: { user: string; password?: string }, command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Ends the connection. `reset` (meta: reset_connection) also ends what it keeps beyond the run. */
+  close(opts?: { reset?: boolean }): Promise<void>;
 }
 
 /** "No change", always with the reason why nothing needs doing. */

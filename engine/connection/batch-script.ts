@@ -11,6 +11,8 @@ import type { ExecResult } from '../module-api.js';
 export interface BatchCommand {
   command: string;
   stdin?: string | Buffer;
+  /** Run as this user (Connection.execAs): the script then runs as that user as a whole. */
+  as?: { user: string; password?: string };
 }
 
 export interface BatchScript {

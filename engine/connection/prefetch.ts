@@ -10,12 +10,13 @@
 import { createHash } from 'node:crypto';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 import { type BatchCommand, batchScript, parseBatch } from './batch-script.js';
+import { type BecomeSettings, becomeKey } from './become.js';
 
 /** TSPLAY_BATCH=0 turns the read-ahead off: every check then reads on its own. */
 export const batchingWanted = (): boolean => process.env.TSPLAY_BATCH !== '0';
 
-const keyOf = (command: string, stdin: string | Buffer | undefined): string =>
-  createHash('sha256').update(command).update('\0').update(stdin ?? '').digest('hex');
+const keyOf = (command: string, stdin: string | Buffer | undefined, as?: BecomeSettings): string =>
+  createHash('sha256').update(as ? becomeKey(as) : '').update('\0').update(command).update('\0').update(stdin ?? '').digest('hex');
 
 export class PrefetchingConnection implements Connection {
   private waiting = new Map<string, ExecResult[]>();
@@ -24,7 +25,13 @@ export class PrefetchingConnection implements Connection {
   /** Commands answered from a prefetch, for -vvv and the tests. */
   served = 0;
 
-  constructor(readonly inner: Connection) {}
+  /** Present when the connection below runs become commands its own way (ssh's become shells). */
+  readonly execAs?: (become: BecomeSettings, command: string, opts?: ExecOptions) => Promise<ExecResult>;
+
+  constructor(readonly inner: Connection) {
+    const innerAs = inner.execAs?.bind(inner);
+    if (innerAs) this.execAs = (become, command, opts = {}) => this.serve(command, opts, become) ?? innerAs(become, command, opts);
+  }
 
   get host(): string {
     return this.inner.host;
@@ -47,14 +54,18 @@ export class PrefetchingConnection implements Connection {
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const key = keyOf(command, opts.stdin);
-    const hit = this.waiting.get(key)?.shift();
+    return this.serve(command, opts) ?? this.inner.exec(command, opts);
+  }
+
+  /** The waiting result of this command, or undefined after dropping every waiting result. */
+  private serve(command: string, opts: ExecOptions, as?: BecomeSettings): Promise<ExecResult> | undefined {
+    const hit = this.waiting.get(keyOf(command, opts.stdin, as))?.shift();
     if (hit) {
       this.served++;
-      return hit;
+      return Promise.resolve(hit);
     }
     this.drop();
-    return this.inner.exec(command, opts);
+    return undefined;
   }
 
   /** Forgets every waiting result. */
@@ -71,21 +82,37 @@ export class PrefetchingConnection implements Connection {
     this.drop();
     if (!commands.length) return 0;
     const generation = this.gen;
-    const { script, mark } = batchScript(commands);
-    const r = await this.inner.exec(script);
+    // One script per identity the commands run as (usually one): each is one round trip.
+    const groups = new Map<string, BatchCommand[]>();
+    for (const c of commands) {
+      const k = c.as ? becomeKey(c.as) : '';
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
+    const replies = await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const { script, mark } = batchScript(group);
+        const as = group[0]!.as;
+        const r = as && this.inner.execAs ? await this.inner.execAs(as, script) : await this.inner.exec(script);
+        return { group, results: parseBatch(r.stdout, mark, group.length) };
+      }),
+    );
     if (generation !== this.gen) return 0;
-    const results = parseBatch(r.stdout, mark, commands.length);
-    results.forEach((res, k) => {
-      const key = keyOf(commands[k]!.command, commands[k]!.stdin);
-      const list = this.waiting.get(key);
-      if (list) list.push(res);
-      else this.waiting.set(key, [res]);
-    });
-    return results.length;
+    let kept = 0;
+    for (const { group, results } of replies) {
+      results.forEach((res, k) => {
+        const c = group[k]!;
+        const key = keyOf(c.command, c.stdin, c.as);
+        const list = this.waiting.get(key);
+        if (list) list.push(res);
+        else this.waiting.set(key, [res]);
+      });
+      kept += results.length;
+    }
+    return kept;
   }
 
-  close(): Promise<void> {
+  close(opts?: { reset?: boolean }): Promise<void> {
     this.drop();
-    return this.inner.close();
+    return this.inner.close(opts);
   }
 }

@@ -17,6 +17,22 @@ import { quote } from '../shell.js';
 import type { ExecResult } from '../module-api.js';
 import { BoundedOutput } from './bounded-output.js';
 
+/** How a shell starts: the channel's command, what it reads first, the line it prints once ready. */
+export interface ShellStart {
+  command: string;
+  stdinPrefix?: string;
+  ready?: string;
+  /** Said on stderr before the ready line: a refusal; the shell's stdin is then closed so that nothing more is read as a retry. */
+  refusal?: RegExp;
+}
+
+/** The start command ended before the shell was ready (sudo refused): what it said and its exit status. */
+export class ShellRefusedError extends Error {
+  constructor(readonly result: ExecResult) {
+    super('the remote shell was refused');
+  }
+}
+
 /** Larger stdin goes over an exec channel: base64 in the script costs memory in the remote sh. */
 export const MAX_SHELL_STDIN = 256 * 1024;
 /** How long a new shell may take to answer its first command before the host is taken as unable. */
@@ -66,34 +82,45 @@ export class RemoteShell {
   private readonly err = new Stream();
   private pending: Pending | undefined;
   private dead: Error | undefined;
+  private exitCode: number | undefined;
+  /** Called after each chunk of output (the start-up wait). */
+  private onData: (() => void) | undefined;
+  private whenDead: (() => void) | undefined;
 
   private constructor(private readonly channel: ClientChannel) {
     channel.on('data', (b: Buffer) => {
       this.out.push(b);
       this.settle();
+      this.onData?.();
     });
     channel.stderr.on('data', (b: Buffer) => {
       this.err.push(b);
       this.settle();
+      this.onData?.();
     });
+    channel.on('exit', (c: number | null) => (this.exitCode = c ?? -1));
     channel.on('error', () => undefined);
     channel.on('close', () => this.die(new ShellDiedError('the remote shell ended')));
   }
 
-  /** Starts `sh` on a new channel of `exec` and checks that it answers. */
-  static async open(exec: (command: string, cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<RemoteShell> {
+  /**
+   * Starts `sh` on a new channel of `exec` (by default `exec /bin/sh`; a become shell's start
+   * reads its password line first and prints its ready line) and checks that it answers.
+   * Rejects with ShellRefusedError when the start command ended first, with what it said.
+   */
+  static async open(exec: (command: string, cb: (err: Error | undefined, ch: ClientChannel) => void) => void, start: ShellStart = { command: 'exec /bin/sh' }): Promise<RemoteShell> {
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      exec('exec /bin/sh', (err, ch) => (err ? reject(err) : resolve(ch)));
+      exec(start.command, (err, ch) => (err ? reject(err) : resolve(ch)));
     });
     const shell = new RemoteShell(channel);
     let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ShellDiedError('the remote shell did not answer')), HANDSHAKE_MS);
+    });
     try {
-      const r = await Promise.race([
-        shell.run('echo tsplay-shell-ready'),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new ShellDiedError('the remote shell did not answer')), HANDSHAKE_MS);
-        }),
-      ]);
+      if (start.stdinPrefix) channel.write(start.stdinPrefix);
+      if (start.ready) await Promise.race([shell.readyLine(start.ready, start.refusal), timeout]);
+      const r = await Promise.race([shell.run('echo tsplay-shell-ready'), timeout]);
       if (r.code !== 0 || r.stdout !== 'tsplay-shell-ready\n') throw new ShellDiedError(`the remote /bin/sh did not answer as a POSIX shell: ${r.stdout}${r.stderr}`);
     } catch (e) {
       shell.close();
@@ -104,11 +131,33 @@ export class RemoteShell {
     return shell;
   }
 
+  /** Resolves once stdout ends with `line`; rejects with what was said if the channel closes first. */
+  private readyLine(line: string, refusal?: RegExp): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (refusal?.test(this.err.tail(256))) this.channel.end();
+        if (this.out.tail(line.length + 1) === `${line}\n`) {
+          this.onData = undefined;
+          this.out.begin();
+          resolve();
+        } else if (this.dead) {
+          this.onData = undefined;
+          reject(new ShellRefusedError({ stdout: '', stderr: this.err.take(0).text, code: this.exitCode ?? -1 }));
+        }
+      };
+      this.onData = check;
+      this.whenDead = check;
+      check();
+    });
+  }
+
   get alive(): boolean {
     return !this.dead;
   }
 
-  run(command: string, stdin: string | Buffer = '', maxOutput?: number): Promise<ExecResult> {
+  /** Runs one command; an abort (its caller went away) ends the shell under it. */
+  run(command: string, stdin: string | Buffer = '', maxOutput?: number, signal?: AbortSignal): Promise<ExecResult> {
+    if (signal?.aborted) return Promise.reject(new ShellDiedError('the command was abandoned'));
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new Error('internal: remote shell already busy'));
     this.out.begin(maxOutput);
@@ -119,7 +168,10 @@ export class RemoteShell {
     const redirect = data.length ? '' : ' </dev/null';
     const script = `${input}( eval ${quote(command)} )${redirect}; printf '\\n%s %s\\n' ${mark} "$?"; printf '\\n%s\\n' ${mark} >&2\n`;
     return new Promise<ExecResult>((resolve, reject) => {
-      this.pending = { mark, resolve, reject };
+      const abandon = (): void => this.kill(new ShellDiedError('the command was abandoned'));
+      signal?.addEventListener('abort', abandon, { once: true });
+      const done = (): void => signal?.removeEventListener('abort', abandon);
+      this.pending = { mark, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) };
       this.channel.write(script);
     });
   }
@@ -148,10 +200,18 @@ export class RemoteShell {
     const p = this.pending;
     this.pending = undefined;
     p?.reject(e);
+    this.whenDead?.();
   }
 
+  /** Ends the shell: EOF, so that it exits once its command is done. */
   close(): void {
     this.die(new ShellDiedError('the remote shell was closed'));
     this.channel.end();
+  }
+
+  /** Closes the channel at once (sshd closes the command's pipes), as a dropped connection would. */
+  kill(e: Error): void {
+    this.die(e);
+    this.channel.close();
   }
 }

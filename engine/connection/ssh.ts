@@ -1,8 +1,9 @@
 // The `ssh` connection: one SSH connection per host, opened lazily and reused for the whole
-// run. Commands run in persistent remote shells on it (remote-shell.ts), up to MAX_SHELLS at
-// once for tasks that run in parallel on the host; a command with a large stdin, or a host
-// whose /bin/sh does not answer as a POSIX shell, gets an exec channel of its own. Never more
-// channels at once than sshd's MaxSessions.
+// run. Commands run in persistent remote shells on it (remote-shell.ts, shell-pool.ts), up to
+// MAX_SHELLS at once for tasks that run in parallel on the host; commands with become run in
+// shells started as the become user (one sudo per shell, not per command). A command with a
+// large stdin, or a host whose /bin/sh does not answer as a POSIX shell, gets an exec channel
+// of its own (with become, wrapped in sudo). Never more channels at once than sshd's MaxSessions.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import type { NodeSSH as NodeSSHType } from 'node-ssh';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectionError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
+import { BECOME_READY, type BecomeSettings, SUDO_REFUSED, becomeKey, becomeShellCommand, wrapBecome } from './become.js';
 import { BoundedOutput, execResult } from './bounded-output.js';
 import { type HostKeyPolicy, hostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
-import { MAX_SHELL_STDIN, RemoteShell, ShellDiedError } from './remote-shell.js';
+import { MAX_SHELL_STDIN, RemoteShell, ShellDiedError, ShellRefusedError, type ShellStart } from './remote-shell.js';
+import { type ShellHost, ShellPool } from './shell-pool.js';
 
 export interface SshSettings {
   /** The inventory name, used in messages. */
@@ -25,31 +28,38 @@ export interface SshSettings {
   knownHostsFile?: string;
   hostKeyPolicy: HostKeyPolicy;
   connectTimeoutMs?: number;
+  /** The agent to authenticate with when there is neither key nor password (default $SSH_AUTH_SOCK). */
+  agent?: string;
 }
 
 /** OpenSSH's default MaxSessions. */
 const MAX_CHANNELS = 10;
 /** Tries to open one channel (the waits between them add up to about 1.3 s). */
 const OPEN_ATTEMPTS = 8;
-/** Persistent shells per host; the other channels stay free for exec channels. */
-const MAX_SHELLS = 4;
 /** TSPLAY_PERSISTENT_SHELL=0 runs every command on an exec channel of its own, as before. */
 const shellsWanted = (): boolean => process.env.TSPLAY_PERSISTENT_SHELL !== '0';
 
 export class SshConnection implements Connection {
   roundTrips = 0;
+  /** The host key the connection was opened with (the keeper checks it again for each run). */
+  hostKey: Buffer | undefined;
   private client: Promise<NodeSSHType> | undefined;
   private active = 0;
   private waiting: (() => void)[] = [];
-  private shells: RemoteShell[] = [];
-  private shellsOpening = 0;
-  /** The shells handed to a command (from takeShell until giveBack). */
-  private readonly reserved = new Set<RemoteShell>();
-  private shellWaiters: ((s: RemoteShell | undefined) => void)[] = [];
+  /** The login user's shells ('') and each become identity's (becomeKey). */
+  private readonly pools = new Map<string, ShellPool>();
   /** Set when this host's shell did not answer: every command then takes an exec channel. */
   private noShell = !shellsWanted();
+  private readonly shellHost: ShellHost;
 
-  constructor(readonly settings: SshSettings) {}
+  constructor(readonly settings: SshSettings) {
+    this.shellHost = {
+      openShell: (start) => this.openShell(start),
+      shellEnded: () => this.release(),
+      shellCount: () => [...this.pools.values()].reduce((n, p) => n + p.size, 0),
+      evictIdle: (except) => [...this.pools.values()].some((p) => p !== except && p.closeIdle()),
+    };
+  }
 
   get user(): string {
     return this.settings.user;
@@ -57,6 +67,12 @@ export class SshConnection implements Connection {
 
   get host(): string {
     return this.settings.name;
+  }
+
+  /** True while the SSH connection is up (false before it was opened). */
+  async connected(): Promise<boolean> {
+    const c = await this.client?.catch(() => undefined);
+    return !!c?.isConnected();
   }
 
   private connect(): Promise<NodeSSHType> {
@@ -89,12 +105,13 @@ export class SshConnection implements Connection {
         username: s.user,
         privateKey,
         password: s.password,
-        agent: privateKey || s.password ? undefined : process.env.SSH_AUTH_SOCK,
+        agent: privateKey || s.password ? undefined : (s.agent ?? process.env.SSH_AUTH_SOCK),
         readyTimeout: s.connectTimeoutMs ?? 10_000,
         keepaliveInterval: 15_000,
         hostVerifier: (key: Buffer) => {
           const verdict = verifyHostKey(knownHosts, s.address, s.port, key, s.hostKeyPolicy);
           if (!verdict.ok) keyRefusal = verdict.reason;
+          else this.hostKey = key;
           return verdict.ok;
         },
       });
@@ -125,20 +142,47 @@ export class SshConnection implements Connection {
     else this.active--;
   }
 
-  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  /** Runs a command; `signal` abandons it (the keeper's caller went away): its channel closes. */
+  async exec(command: string, opts: ExecOptions = {}, signal?: AbortSignal): Promise<ExecResult> {
+    return this.execIn('', command, opts, signal);
+  }
+
+  /** Runs a command as another user: in a shell started as that user, else wrapped in sudo. */
+  async execAs(become: BecomeSettings, command: string, opts: ExecOptions = {}, signal?: AbortSignal): Promise<ExecResult> {
+    return this.execIn(becomeKey(become), command, opts, signal, become);
+  }
+
+  private async execIn(key: string, command: string, opts: ExecOptions, signal: AbortSignal | undefined, become?: BecomeSettings): Promise<ExecResult> {
     const ssh = await this.connect();
     const stdin = opts.stdin ?? '';
     if (!this.noShell && Buffer.byteLength(stdin) <= MAX_SHELL_STDIN) {
-      const shell = await this.takeShell(ssh);
-      if (shell) return this.runInShell(ssh, shell, command, opts);
+      const taken = await this.pool(key, become).take();
+      if (taken && 'refused' in taken) {
+        this.roundTrips++;
+        return taken.refused;
+      }
+      if (taken) return this.runInShell(ssh, this.pool(key, become), taken.shell, command, opts, signal);
     }
-    return this.execChannel(ssh, command, opts);
+    if (!become) return this.execChannel(ssh, command, opts, signal);
+    const w = wrapBecome(command, become);
+    const withPassword = opts.stdin === undefined ? w.stdinPrefix : Buffer.concat([Buffer.from(w.stdinPrefix), Buffer.from(opts.stdin)]);
+    return this.execChannel(ssh, w.command, { ...opts, stdin: withPassword }, signal);
   }
 
-  private async runInShell(ssh: NodeSSHType, shell: RemoteShell, command: string, opts: ExecOptions): Promise<ExecResult> {
+  private pool(key: string, become: BecomeSettings | undefined): ShellPool {
+    let p = this.pools.get(key);
+    if (!p) {
+      const start: ShellStart = become ? { ...becomeShellCommand(become), ready: BECOME_READY, refusal: SUDO_REFUSED } : { command: 'exec /bin/sh' };
+      p = new ShellPool(this.shellHost, start);
+      this.pools.set(key, p);
+    }
+    return p;
+  }
+
+  private async runInShell(ssh: NodeSSHType, pool: ShellPool, shell: RemoteShell, command: string, opts: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
     this.roundTrips++;
     try {
-      return await shell.run(command, opts.stdin, opts.maxOutput);
+      return await shell.run(command, opts.stdin, opts.maxOutput, signal);
     } catch (e) {
       if (!(e instanceof ShellDiedError)) throw e;
       if (!ssh.isConnected()) throw new ConnectionError(this.host, 'connection lost while a command was running');
@@ -146,59 +190,29 @@ export class SshConnection implements Connection {
       // the next one gets a new shell.
       return { stdout: '', stderr: 'tsplay: the remote shell running this command ended before the command did', code: -1 };
     } finally {
-      this.giveBack(shell);
+      pool.giveBack(shell);
     }
   }
 
-  /** An idle shell, a new one while fewer than MAX_SHELLS are open, or the next one freed. */
-  private async takeShell(ssh: NodeSSHType): Promise<RemoteShell | undefined> {
-    const idle = this.shells.find((s) => s.alive && !this.reserved.has(s));
-    if (idle) {
-      this.reserved.add(idle);
-      return idle;
-    }
-    if (this.shells.length + this.shellsOpening >= MAX_SHELLS) return new Promise((resolve) => this.shellWaiters.push(resolve));
-    this.shellsOpening++;
+  /** A new shell on a channel of its own; the plain shell not answering sends the host to exec channels. */
+  private async openShell(start: ShellStart): Promise<RemoteShell> {
+    const ssh = await this.connect();
     await this.acquire();
     try {
-      const shell = await RemoteShell.open((command, cb) => {
+      return await RemoteShell.open((command, cb) => {
         const conn = ssh.connection;
         if (!conn) return cb(new ConnectionError(this.host, 'connection closed'), undefined as never);
         conn.exec(command, (err, ch) => cb(err, ch));
-      });
-      this.shells.push(shell);
-      this.reserved.add(shell);
-      return shell;
-    } catch {
-      // No POSIX shell to keep (or no channel for one): this host uses exec channels.
+      }, start);
+    } catch (e) {
       this.release();
-      this.noShell = true;
-      for (const w of this.shellWaiters.splice(0)) w(undefined);
-      return undefined;
-    } finally {
-      this.shellsOpening--;
-    }
-  }
-
-  private giveBack(shell: RemoteShell): void {
-    this.reserved.delete(shell);
-    if (!shell.alive) {
-      this.shells = this.shells.filter((s) => s !== shell);
-      this.release();
-    }
-    const next = this.shellWaiters.shift();
-    if (!next) return;
-    if (shell.alive) {
-      this.reserved.add(shell);
-      next(shell);
-    } else {
-      // Let the waiter open a replacement.
-      void this.connect().then((ssh) => this.takeShell(ssh)).then(next, () => next(undefined));
+      if (!start.ready && !(e instanceof ShellRefusedError)) this.noShell = true;
+      throw e;
     }
   }
 
   /** One command on an exec channel of its own. */
-  private async execChannel(ssh: NodeSSHType, command: string, opts: ExecOptions): Promise<ExecResult> {
+  private async execChannel(ssh: NodeSSHType, command: string, opts: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
     await this.acquire();
     this.roundTrips++;
     try {
@@ -207,7 +221,7 @@ export class SshConnection implements Connection {
       // MaxSessions: such refusals are retried a few times.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.runOnChannel(ssh, command, opts);
+          return await this.runOnChannel(ssh, command, opts, signal);
         } catch (e) {
           if (e instanceof ConnectionError) throw e;
           // ssh2 sets `reason` (a number) when the server answered the open with a refusal.
@@ -225,12 +239,16 @@ export class SshConnection implements Connection {
   }
 
   /** One command on a new channel; rejects with ssh2's own error when the channel cannot open. */
-  private runOnChannel(ssh: NodeSSHType, command: string, opts: ExecOptions): Promise<ExecResult> {
+  private runOnChannel(ssh: NodeSSHType, command: string, opts: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       const conn = ssh.connection;
       if (!conn) return reject(new ConnectionError(this.host, 'connection closed'));
+      if (signal?.aborted) return reject(new ConnectionError(this.host, 'the command was abandoned'));
       conn.exec(command, (err, channel) => {
         if (err) return reject(err);
+        const abandon = (): void => void channel.close();
+        signal?.addEventListener('abort', abandon, { once: true });
+        channel.on('close', () => signal?.removeEventListener('abort', abandon));
         // Listeners go on now, not after an await: the rest of the reply (the exit status
         // included) may arrive in the same batch of packets as this callback.
         const out = new BoundedOutput(opts.maxOutput);
@@ -255,7 +273,8 @@ export class SshConnection implements Connection {
   }
 
   async close(): Promise<void> {
-    for (const shell of this.shells.splice(0)) shell.close();
+    for (const pool of this.pools.values()) pool.closeAll();
+    this.pools.clear();
     const c = this.client;
     this.client = undefined;
     if (c) (await c.catch(() => undefined))?.dispose();

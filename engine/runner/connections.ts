@@ -30,7 +30,7 @@ export class ConnectionPool {
     const conn = await c.catch(() => undefined);
     if (!conn) return;
     this.closedTrips.set(host, (this.closedTrips.get(host) ?? 0) + conn.roundTrips);
-    await conn.close().catch(() => undefined);
+    await conn.close({ reset: true }).catch(() => undefined);
   }
 
   private async open(host: string): Promise<Connection> {

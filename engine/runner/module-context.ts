@@ -3,7 +3,7 @@
 import { BecomeError, CommandError, ModuleError } from '../errors.js';
 import { redact } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult, HostCommands, ModuleContext, WriteFileOptions } from '../module-api.js';
-import { type BecomeSettings, wrapBecome } from '../connection/become.js';
+import { type BecomeSettings, SUDO_REFUSED, wrapBecome } from '../connection/become.js';
 import { atomicWriteScript } from './atomic-write.js';
 import { quote } from '../shell.js';
 import { Evaluator } from '../expressions.js';
@@ -41,11 +41,15 @@ function hostCommands(host: string, conn: Connection, s: ContextSettings): HostC
     const command = envPrefix + given;
     const become = opts.become === false ? undefined : opts.becomeUser ? { user: opts.becomeUser, password: s.become?.password } : s.become;
     if (!become) return conn.exec(command, opts);
-    const w = wrapBecome(command, become);
-    const stdin = opts.stdin === undefined ? w.stdinPrefix : Buffer.concat([Buffer.from(w.stdinPrefix), Buffer.from(opts.stdin)]);
-    const r = await conn.exec(w.command, { ...opts, stdin });
+    let r: ExecResult;
+    if (conn.execAs) r = await conn.execAs(become, command, opts);
+    else {
+      const w = wrapBecome(command, become);
+      const stdin = opts.stdin === undefined ? w.stdinPrefix : Buffer.concat([Buffer.from(w.stdinPrefix), Buffer.from(opts.stdin)]);
+      r = await conn.exec(w.command, { ...opts, stdin });
+    }
     // sudo's own words for a refused password (it then exits 1 before the command ran).
-    if (become.password !== undefined && r.code !== 0 && /^(Sorry, try again\.|sudo: \d+ incorrect password attempts?)$/m.test(r.stderr)) {
+    if (become.password !== undefined && r.code !== 0 && SUDO_REFUSED.test(r.stderr)) {
       throw new BecomeError(`incorrect sudo password for ${conn.user ?? 'the login user'} on ${host} (to become ${become.user})`);
     }
     return r;

@@ -42,11 +42,19 @@ class FirstCommand implements Connection {
   sent: BatchCommand | undefined;
   private reached!: () => void;
   readonly first = new Promise<void>((resolve) => (this.reached = resolve));
+  /** As the host's connection has it, so that the check sends what it will send there. */
+  readonly execAs?: Connection['execAs'];
 
-  constructor(readonly host: string) {}
+  constructor(readonly host: string, like: Connection) {
+    if (like.execAs) this.execAs = (as, command, opts = {}) => this.record({ command, stdin: opts.stdin, as });
+  }
 
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    this.sent ??= { command, stdin: opts.stdin };
+    return this.record({ command, stdin: opts.stdin });
+  }
+
+  private record(c: BatchCommand): Promise<ExecResult> {
+    this.sent ??= c;
     this.reached();
     return new Promise<never>(() => undefined);
   }
@@ -99,7 +107,7 @@ export class Prefetcher {
     const commands: BatchCommand[] = [];
     const read: ModuleTask[] = [];
     for (const t of window) {
-      const c = await this.firstCommand(t, host);
+      const c = await this.firstCommand(t, host, conn);
       if (!c) continue;
       commands.push(c);
       read.push(t);
@@ -113,8 +121,8 @@ export class Prefetcher {
   }
 
   /** The first command the task's check would send on the host now, if it sends one. */
-  private async firstCommand(task: ModuleTask, host: string): Promise<BatchCommand | undefined> {
-    const recorder = new FirstCommand(host);
+  private async firstCommand(task: ModuleTask, host: string, conn: Connection): Promise<BatchCommand | undefined> {
+    const recorder = new FirstCommand(host, conn);
     try {
       const ev = this.run.scope(host, task.vars, task.defaults, taskCheckMode(this.run, task));
       if (!ev.test(task.when)) return undefined;

@@ -201,6 +201,60 @@ describe('ssh connection (real sshd on 127.0.0.1)', function () {
     });
   });
 
+  // Become inside the persistent shell (shell-pool.ts, become.ts becomeShellCommand): one sudo
+  // per become user and connection, not one per command.
+  describe('become shells', () => {
+    const context = (conn: Connection, become: { user: string; password?: string }) =>
+      createModuleContext({
+        host: HOST,
+        conn,
+        vars: {},
+        checkMode: false,
+        baseDir: '/',
+        become,
+        secrets: become.password ? [become.password] : [],
+        connectionTo: () => Promise.reject(new Error('not used')),
+        log: () => undefined,
+      });
+
+    it('runs every command of a become user in one shell started by one sudo, beside the plain shell', async () => {
+      const c = connect();
+      const ctx = context(c, { user: 'root', password: becomeUser.password });
+      const pids = new Set<string>();
+      for (let i = 0; i < 5; i++) pids.add(await ctx.run('echo "$(id -un) $$"'));
+      expect([...pids].map((p) => p.split(' ')[0])).to.deep.equal(['root\n'.trim()]);
+      expect(pids.size, 'become shells that ran 5 commands').to.equal(1);
+      const shell = [...pids][0]!.trim().split(' ')[1];
+      // The shell's parent is the one sudo that started it.
+      expect(execFileSync('ps', ['-o', 'comm=', '-p', execFileSync('ps', ['-o', 'ppid=', '-p', shell!], { encoding: 'utf8' }).trim()], { encoding: 'utf8' }).trim()).to.equal('sudo');
+      expect((await ctx.run('id -un', { become: false })).trim()).to.equal(becomeUser.user);
+      expect((await ctx.run('id -un', { becomeUser: 'nobody' })).trim()).to.equal('nobody');
+      const file = join('/tmp', `tsplay-become-shell-${process.pid}`);
+      await ctx.writeFile(file, 'line one\nline two\n', { mode: '0600' });
+      expect(readFileSync(file, 'utf8')).to.equal('line one\nline two\n');
+      expect(execFileSync('stat', ['-c', '%U %a', file], { encoding: 'utf8' }).trim()).to.equal('root 600');
+      execFileSync('rm', ['-f', file]);
+      expect(await ctx.run('cat', { stdin: 'stdin as root\n' })).to.equal('stdin as root\n');
+    });
+
+    it('keeps different become passwords apart: a wrong one never gets the shell a right one opened', async () => {
+      const c = connect();
+      expect((await context(c, { user: 'root', password: becomeUser.password }).run('id -un')).trim()).to.equal('root');
+      const wrong = context(c, { user: 'root', password: 'wrong-password-tsplay' });
+      const err = await wrong.run('id -un').then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.message).to.equal(`incorrect sudo password for ${becomeUser.user} on ${HOST} (to become root)`);
+    });
+
+    it('replaces a become shell that a command killed', async () => {
+      const ctx = context(connect(), { user: 'root', password: becomeUser.password });
+      const first = await ctx.run('echo $$');
+      expect((await ctx.exec('kill -9 $$')).code).to.equal(-1);
+      const second = await ctx.run('echo "$(id -un) $$"');
+      expect(second.split(' ')[0]).to.equal('root');
+      expect(second.split(' ')[1]).to.not.equal(first);
+    });
+  });
+
   describe('refusals', () => {
     const otherKey = (): string => {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'other')], { stdio: 'ignore' });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { userInfo } from 'node:os';
-import { wrapBecome } from '../../../engine/connection/become.js';
+import { BECOME_READY, becomeKey, becomeShellCommand, wrapBecome } from '../../../engine/connection/become.js';
 import { LocalConnection } from '../../../engine/connection/local.js';
 import { CommandError } from '../../../engine/errors.js';
 import { createModuleContext } from '../../../engine/runner/module-context.js';
@@ -31,6 +31,22 @@ describe('become', () => {
     expect(w.command).not.to.include('pa ss');
     expect(w.stdinPrefix).to.equal(`${PASSWORD}\n`);
     expect(w.command).to.include("sudo -H -k -S -p '' -u root");
+  });
+
+  it('a become shell starts by the same choice, its password on stdin only, and says when it is ready', () => {
+    const w = becomeShellCommand({ user: 'root', password: PASSWORD });
+    expect(w.command).not.to.include('pa ss');
+    expect(w.stdinPrefix).to.equal(`${PASSWORD}\n`);
+    expect(w.command).to.include("exec sudo -H -k -S -p '' -u root -- /bin/sh -c").and.include(`echo ${BECOME_READY}; exec /bin/sh`);
+    expect(becomeShellCommand({ user: 'postgres' })).to.deep.include({ stdinPrefix: '' });
+    expect(becomeShellCommand({ user: 'postgres' }).command).to.include('exec sudo -H -n -u postgres');
+  });
+
+  it('become keys tell users and passwords apart without holding the password', () => {
+    const k = becomeKey({ user: 'root', password: PASSWORD });
+    expect(k).to.equal(becomeKey({ user: 'root', password: PASSWORD }));
+    expect(k).not.to.include('pa ss');
+    expect(new Set([k, becomeKey({ user: 'root', password: 'other' }), becomeKey({ user: 'root' }), becomeKey({ user: 'postgres', password: PASSWORD })]).size).to.equal(4);
   });
 
   it('without a password, sudo must not prompt (-n) and stdin is untouched', () => {

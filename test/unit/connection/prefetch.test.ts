@@ -52,4 +52,23 @@ describe('connection/prefetch', () => {
     expect((await c.exec('cat', { stdin: 'b' })).stdout).to.equal('b');
     expect(c.served).to.equal(0);
   });
+
+  it('runs the reads of a become user as one script through execAs, served only to that user and password', async () => {
+    const local = new LocalConnection('h');
+    const asUser: { user: string; password?: string }[] = [];
+    const inner = Object.assign(local, {
+      execAs: (as: { user: string; password?: string }, command: string) => (asUser.push(as), local.exec(command)),
+    });
+    const c = new PrefetchingConnection(inner);
+    const root = { user: 'root', password: 'pw' };
+    expect(await c.prefetch([{ command: 'echo a', as: root }, { command: 'echo b', as: root }, { command: 'echo plain' }])).to.equal(3);
+    expect(asUser, 'one script as root').to.deep.equal([root]);
+    expect(c.roundTrips, 'one script per identity').to.equal(2);
+    expect(await c.execAs!({ user: 'root', password: 'pw' }, 'echo a')).to.deep.equal({ stdout: 'a\n', stderr: '', code: 0 });
+    expect(await c.exec('echo plain')).to.deep.equal({ stdout: 'plain\n', stderr: '', code: 0 });
+    expect(c.served).to.equal(2);
+    // The same command as root with another password is not served what root's shell read.
+    await c.execAs!({ user: 'root', password: 'other' }, 'echo b');
+    expect(c.served).to.equal(2);
+  });
 });
