@@ -9,6 +9,7 @@ import { UsageError } from '../engine/errors.js';
 import type { ReporterOptions } from '../engine/output/reporter.js';
 import { splitTagArgs } from '../engine/playbook/tags.js';
 import type { RunOptions } from '../engine/runner/run-state.js';
+import { DEFAULT_PERSIST, keepSettings } from './keeper-command.js';
 
 export type CommandName = 'run' | 'inventory' | 'vault';
 
@@ -53,6 +54,12 @@ const make = <R, V = R, K extends Kind = never>(spec: string, help: string, o: E
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const listOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function parseSeconds(v: string, name: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number of seconds, got '${v}'`);
+  return n;
+}
 
 function parsePositive(v: string, name: string): number {
   const n = Number(v);
@@ -195,6 +202,13 @@ export const FLAGS = {
     // host_key_checking = False is --host-key-checking off; True is the default.
     merge: (given, fromConfig) => given ?? (fromConfig === false ? ('off' as const) : undefined),
     run: (v, o) => void (o.connection.hostKeyPolicy = v),
+  }),
+  persist: make('--persist <seconds>', 'keep SSH connections open this long after the run, for the next run (default 60; 0: off)', {
+    doc: "keep each host's SSH connection (and its shells) open this long after the run, for the next run: 60 unless set, as Ansible's `ControlPersist=60s`; `0` connects directly and keeps nothing (see [Connections kept across runs](#connections-kept-across-runs))",
+    parse: (v: string): number | undefined => parseSeconds(v, '--persist'),
+    setting: setting('tsplay', 'persist', 'TSPLAY_PERSIST', 'seconds'),
+    merge: (given, fromConfig): number => given ?? fromConfig ?? DEFAULT_PERSIST,
+    run: (v, o) => void (o.connection.keep = keepSettings(v)),
   }),
   output: oneOf('--output <style>', 'live view or plain lines (default: live in a terminal)', ['live', 'plain'], {
     doc: 'live listr2 view (the default in a terminal) or plain Ansible-like lines (the default in pipes and CI)',

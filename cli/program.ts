@@ -6,6 +6,7 @@ import { UsageError } from '../engine/errors.js';
 import { Registry } from '../engine/module-registry.js';
 import { bundledFacts, bundledModules } from '../modules/index.js';
 import { addFlags, type GivenFlags } from './flags.js';
+import { keeperCommand } from './keeper-command.js';
 import { labCommand } from './lab-command.js';
 import { runCommand } from './run-command.js';
 import { vaultKeyringFor } from './vault-flags.js';
@@ -70,5 +71,6 @@ export function program(): Command {
 
   vaultCommands(p);
   labCommand(p);
+  keeperCommand(p);
   return p;
 }

@@ -9,8 +9,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type Kind = 'pathlist' | 'pathspec' | 'int' | 'string' | 'path' | 'bool' | 'list';
-export type KindValue<K extends Kind> = K extends 'int' ? number : K extends 'bool' ? boolean : K extends 'pathlist' | 'pathspec' | 'list' ? string[] : string;
+export type Kind = 'pathlist' | 'pathspec' | 'int' | 'seconds' | 'string' | 'path' | 'bool' | 'list';
+export type KindValue<K extends Kind> = K extends 'int' | 'seconds' ? number : K extends 'bool' ? boolean : K extends 'pathlist' | 'pathspec' | 'list' ? string[] : string;
 
 /** One setting: its section and key in ansible.cfg, its environment variable, its type. */
 export interface Setting<K extends Kind = Kind> {
@@ -92,6 +92,11 @@ function convert(v: string, kind: Kind, base: string, where: string): unknown {
     case 'int': {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InputError(`${where}: expected a positive integer, got '${v}'`);
+      return n;
+    }
+    case 'seconds': {
+      const n = Number(v.trim());
+      if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InputError(`${where}: expected a whole number of seconds, got '${v}'`);
       return n;
     }
     case 'path':

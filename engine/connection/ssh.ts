@@ -24,6 +24,8 @@ export interface SshSettings {
   port: number;
   user: string;
   privateKeyFile?: string;
+  /** The private key itself, read already (the keeper gets it so, never the file's name alone). */
+  privateKey?: string;
   password?: string;
   knownHostsFile?: string;
   hostKeyPolicy: HostKeyPolicy;
@@ -75,6 +77,11 @@ export class SshConnection implements Connection {
     return !!c?.isConnected();
   }
 
+  /** Connects now (the keeper opens a connection before it answers a run). */
+  async ready(): Promise<void> {
+    await this.connect();
+  }
+
   private connect(): Promise<NodeSSHType> {
     this.client ??= this.open();
     return this.client;
@@ -86,15 +93,8 @@ export class SshConnection implements Connection {
     const { NodeSSH } = await import('node-ssh');
     const ssh = new NodeSSH();
     let keyRefusal: string | undefined;
-    const knownHosts = s.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
-    let privateKey: string | undefined;
-    if (s.privateKeyFile) {
-      try {
-        privateKey = readFileSync(s.privateKeyFile, 'utf8');
-      } catch (e) {
-        throw new ConnectionError(s.name, `cannot read private key ${s.privateKeyFile}: ${(e as Error).message}`);
-      }
-    }
+    const knownHosts = knownHostsOf(s);
+    const privateKey = s.privateKey ?? readPrivateKey(s);
     // As OpenSSH does, ask first for the key types the host is known by.
     const serverHostKey = s.hostKeyPolicy === 'off' ? undefined : hostKeyAlgorithms(knownHosts, s.address, s.port);
     try {
@@ -278,6 +278,19 @@ export class SshConnection implements Connection {
     const c = this.client;
     this.client = undefined;
     if (c) (await c.catch(() => undefined))?.dispose();
+  }
+}
+
+/** The known_hosts file a connection checks the host key against. */
+export const knownHostsOf = (s: Pick<SshSettings, 'knownHostsFile'>): string => s.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+
+/** The key file's content; unreadable, the host is unreachable with a message saying why. */
+export function readPrivateKey(s: Pick<SshSettings, 'name' | 'privateKeyFile'>): string | undefined {
+  if (!s.privateKeyFile) return undefined;
+  try {
+    return readFileSync(s.privateKeyFile, 'utf8');
+  } catch (e) {
+    throw new ConnectionError(s.name, `cannot read private key ${s.privateKeyFile}: ${(e as Error).message}`);
   }
 }
 

@@ -1,13 +1,14 @@
 // ansible_connection: ssh (the default) — one OpenSSH-compatible connection per host, from the
-// host's ansible_* variables. The SSH library is loaded only when a host needs it.
+// host's ansible_* variables, kept across runs by the connection keeper unless --persist 0.
+// The SSH library is loaded only when a host needs it.
 import type { HostKeyPolicy } from '../known-hosts.js';
+import type { SshSettings } from '../ssh.js';
 import type { ConnectionKind } from '../kind.js';
 
 export const ssh: ConnectionKind = {
   name: 'ssh',
   async open(host, v, defaults) {
-    const { SshConnection } = await import('../ssh.js');
-    return new SshConnection({
+    const settings: SshSettings = {
       name: host,
       address: String(v.ansible_host ?? host),
       port: Number(v.ansible_port ?? v.ansible_ssh_port ?? 22),
@@ -16,7 +17,13 @@ export const ssh: ConnectionKind = {
       password: optional(v.ansible_password ?? v.ansible_ssh_pass),
       knownHostsFile: optional(v.ansible_ssh_known_hosts_file),
       hostKeyPolicy: hostKeyPolicy(v.ansible_host_key_checking) ?? defaults.hostKeyPolicy ?? 'strict',
-    });
+    };
+    if (defaults.keep) {
+      const { KeptConnection } = await import('../kept.js');
+      return new KeptConnection(settings, defaults.keep);
+    }
+    const { SshConnection } = await import('../ssh.js');
+    return new SshConnection(settings);
   },
 };
 

@@ -90,12 +90,12 @@ describe('cli/flags: a flag is one declaration', () => {
   });
 
   it('each ansible.cfg setting and its ANSIBLE_* variable fill the flag', () => {
-    const samples: Record<string, string[]> = { bool: ['yes', 'no'], int: ['7'] };
+    const samples: Record<string, string[]> = { bool: ['yes', 'no'], int: ['7'], seconds: ['7'] };
     const none = withConfig({}, {}) as unknown as Record<FlagName, unknown>;
     for (const [name, f] of entries.filter(([, f]) => f.setting)) {
       const s = f.setting!;
-      // Ansible's own names for every setting tsplay reads.
-      expect(s.env, name).to.equal(`ANSIBLE_${s.key.toUpperCase()}`);
+      // Ansible's own names for every setting tsplay reads; tsplay's own are [tsplay] and TSPLAY_*.
+      expect(s.env, name).to.equal(`${s.section === 'tsplay' ? 'TSPLAY' : 'ANSIBLE'}_${s.key.toUpperCase()}`);
       const fills = (env: Record<string, string>, cwd: string) => (withConfig({}, loadAnsibleConfig(SETTINGS, { HOME: cwd, ...env }, cwd)) as unknown as Record<FlagName, unknown>)[name];
       for (const via of ['file', 'env'] as const) {
         const changed = (samples[s.kind] ?? ['x']).some((v) => {

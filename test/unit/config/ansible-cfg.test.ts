@@ -80,4 +80,15 @@ describe('config/ansible-cfg', () => {
     const d = tree({ 'ansible.cfg': '[defaults]\nforks = many\n' });
     expect(() => loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'ansible.cfg') }, d)).to.throw(InputError, /forks: expected a positive integer, got 'many'/);
   });
+
+  it('[tsplay] persist (TSPLAY_PERSIST): seconds SSH connections are kept for the next run; 60 unless set, 0 turns it off', () => {
+    const d = tree({ 'ansible.cfg': '[tsplay]\npersist = 300\n' });
+    const c = loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'ansible.cfg') }, d);
+    expect(c.persist).to.equal(300);
+    expect(loadAnsibleConfig(SETTINGS, { ANSIBLE_CONFIG: join(d, 'ansible.cfg'), TSPLAY_PERSIST: '0' }, d).persist).to.equal(0);
+    expect(withConfig({}, c).persist).to.equal(300);
+    expect(withConfig({ persist: 0 }, c).persist, '--persist beats the file').to.equal(0);
+    expect(withConfig({}, {}).persist).to.equal(60);
+    expect(() => loadAnsibleConfig(SETTINGS, { TSPLAY_PERSIST: '1m' }, d)).to.throw(InputError, "TSPLAY_PERSIST: expected a whole number of seconds, got '1m'");
+  });
 });
