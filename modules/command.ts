@@ -1,7 +1,7 @@
 // command: runs a program with its arguments, without a shell: the free-form line is split into
 // words as sh would split it, but $VAR, globs, pipes and redirections are not interpreted.
 import { ModuleError, cmd, defineModule } from '../sdk/index.js';
-import { checkRun, type RunArgs, runArgsSchema, runCommand, splitWords } from './lib/run-command.js';
+import { checkRun, type RunArgs, runArgsSchema, runCommand, runProbes, splitWords } from './lib/run-command.js';
 
 interface Args extends RunArgs {
   cmd?: string;
@@ -43,8 +43,9 @@ export default defineModule<Args>({
   args:
     creates: /var/lib/postgresql/.ssh/id_rsa`,
 
-  async check(ctx, a) {
-    return checkRun(ctx, a, cmd(...words(a)));
+  probes: runProbes,
+  async check(_ctx, a, probed) {
+    return checkRun(a, probed, cmd(...words(a)));
   },
 
   async apply(ctx, a) {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
-import { ModuleError, type ModuleContext, defineModule, parseProbes, probe, probeScript, quote } from '../sdk/index.js';
+import { ModuleError, type ModuleContext, defineModule, probe, quote, type Probed } from '../sdk/index.js';
 
 interface Args {
   src: string;
@@ -84,9 +84,8 @@ function writeLocal(dest: string, bytes: Buffer): void {
   }
 }
 
-async function check(ctx: ModuleContext, a: Args) {
-  const set = probes(a.src);
-  const got = parseProbes(set, await ctx.run(probeScript(set)));
+async function check(ctx: ModuleContext, a: Args, probed: Record<string, unknown>) {
+  const got = probed as Probed<ReturnType<typeof probes>>;
   const source = remotePath(a.src, got.home);
   const notThere = (msg: string) => {
     if (a.fail_on_missing) throw new ModuleError(msg, { file: source });
@@ -151,6 +150,7 @@ export default defineModule<Args, Plan>({
     '    dest: "keys/{{ inventory_hostname }}.pub"',
     '    flat: true',
   ].join('\n'),
+  probes: (a) => probes(a.src),
   check,
   async apply(ctx, a, change) {
     const plan = change.plan!;

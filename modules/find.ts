@@ -1,7 +1,7 @@
 // find: Ansible's find — files, folders or links under some paths matching name patterns
 // (globs or Python regular expressions), age, size and content. One `find -printf` listing per
 // path in one round trip; `contains` and `get_checksum` read the candidates in a second one.
-import { ModuleError, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, sections, splitSections } from '../sdk/index.js';
+import { ModuleError, type ModuleContext, defineModule, PyRegexError, compilePyRegex, toBinary, quote, raw, readProbes, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { modeFacts } from './lib/stat-mode.js';
 import { HOME_PROBE, expandHome, shPath } from './lib/home-path.js';
 
@@ -47,17 +47,26 @@ const FORMAT = '%y %Y %m %U %G %s %i %D %n %A@ %T@ %C@ %u %g %P\\0';
 /** Ansible's type=list: a string is split at commas. */
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : v.split(',').map((s) => s.trim()).filter(Boolean));
 
-function listScript(paths: string[], a: Args): string {
+function listProbes(paths: string[], a: Args): ProbeSet {
   // Entries deeper than `depth` are skipped, but the folders at `depth` are still read (examined).
   const max = !a.recurse ? ' -maxdepth 1' : a.depth ? ` -maxdepth ${a.depth + 1}` : '';
-  return sections({
+  return {
     // Ages are measured with the host's clock, as Ansible's find does.
-    now: 'date +%s.%N',
-    home: HOME_PROBE,
+    now: raw('date +%s.%N'),
+    home: raw(HOME_PROBE),
     ...Object.fromEntries(
-      paths.map((p, i) => [`p${i}`, `if [ -d ${shPath(p)} ]; then find${a.follow ? ' -L' : ''} ${shPath(p)} -mindepth 1${max} -printf '${FORMAT}'; else printf "'%s' is not a directory\\n" ${shPath(p)} >&2; exit 3; fi`]),
+      paths.map((p, i) => [`p${i}`, raw(`if [ -d ${shPath(p)} ]; then find${a.follow ? ' -L' : ''} ${shPath(p)} -mindepth 1${max} -printf '${FORMAT}'; else printf "'%s' is not a directory\\n" ${shPath(p)} >&2; exit 3; fi`)]),
     ),
-  });
+  };
+}
+
+/** The filters of the task: bad ones are refused before anything is read. */
+function filters(a: Args) {
+  return {
+    age: parseAmount(a.age, { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }, 'age'),
+    size: parseAmount(a.size, { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }, 'size'),
+    nameOk: nameFilter(a),
+  };
 }
 
 export function parseListing(out: string): Entry[] {
@@ -224,12 +233,13 @@ async function contentChecks(ctx: ModuleContext, a: Args, paths: string[]): Prom
   const contains = new Set<string>();
   const sums = new Map<string, string>();
   if (!paths.length) return { contains, sums };
-  const probes: Record<string, string> = {};
+  const probes: ProbeSet = {};
   paths.forEach((p, i) => {
-    if (a.contains !== undefined) probes[`c${i}`] = `base64 < ${quote(p)}`;
-    if (a.get_checksum) probes[`s${i}`] = `sha1sum < ${quote(p)}`;
+    if (a.contains !== undefined) probes[`c${i}`] = raw(`base64 < ${quote(p)}`);
+    if (a.get_checksum) probes[`s${i}`] = raw(`sha1sum < ${quote(p)}`);
   });
-  const s = splitSections(await ctx.run(sections(probes)));
+  // A second read: which files to read depends on what the listing found.
+  const s = (await readProbes(ctx, probes)) as Record<string, ProbeOutput | undefined>;
   let prog: RegExp | undefined;
   if (a.contains !== undefined) {
     try {
@@ -312,12 +322,14 @@ export default defineModule<Args>({
     '    age: 2d',
     '  register: old_wal',
   ].join('\n'),
-  async check(ctx, a) {
+  probes: (a) => {
+    filters(a);
+    return listProbes(list(a.paths), a);
+  },
+  async check(ctx, a, probed) {
     const paths = list(a.paths);
-    const age = parseAmount(a.age, { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }, 'age');
-    const size = parseAmount(a.size, { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }, 'size');
-    const nameOk = nameFilter(a);
-    const out = splitSections(await ctx.run(listScript(paths, a)));
+    const { age, size, nameOk } = filters(a);
+    const out = probed as Record<string, ProbeOutput | undefined>;
     const now = Number(out.now?.out.trim()) || Date.now() / 1000;
     const ageOk = (e: Entry) => {
       if (age === undefined) return true;

@@ -1,6 +1,6 @@
 // getent: Ansible's getent — entries of a name service database (passwd, group, hosts, services…)
 // as the fact getent_<database>. One round trip; reads only.
-import { ModuleError, defineModule, quote } from '../sdk/index.js';
+import { ModuleError, defineModule, quote, raw, type ProbeOutput } from '../sdk/index.js';
 
 interface Args {
   database: string;
@@ -70,9 +70,14 @@ export default defineModule<Args>({
     '- debug:',
     "    msg: \"postgres' home is {{ getent_passwd.postgres[4] }}\"",
   ].join('\n'),
-  async check(ctx, a) {
+  probes(a) {
     const words = ['getent', quote(a.database), ...(a.key !== undefined ? [quote(a.key)] : []), ...(a.service !== undefined ? ['-s', quote(a.service)] : [])];
-    const r = await ctx.exec(`command -v getent >/dev/null 2>&1 || { echo 'getent: not found on the host' >&2; exit 127; }; ${words.join(' ')}`);
+    // A probe's stderr joins its stdout: getent's own is dropped, the entries are parsed.
+    return { entries: raw(`command -v getent >/dev/null 2>&1 || { echo 'getent: not found on the host'; exit 127; }; ${words.join(' ')} 2>/dev/null`) };
+  },
+  async check(_ctx, a, probed) {
+    const { out, rc } = probed.entries as ProbeOutput;
+    const r = { code: rc, stdout: out };
     const dbtree = `getent_${a.database}`;
     const split = a.split ?? (COLON.includes(a.database) ? ':' : undefined);
     if (r.code === 0) {
@@ -92,7 +97,7 @@ export default defineModule<Args>({
           : r.code === 3
             ? 'Enumeration not supported on this database.'
             : r.code === 127
-              ? r.stderr.trim() || 'getent: not found on the host'
+              ? r.stdout.trim() || 'getent: not found on the host'
               : 'Unexpected failure!';
     throw new ModuleError(msg);
   },

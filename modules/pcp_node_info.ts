@@ -2,7 +2,7 @@
 // compare `status` and `role` instead of parsing pcp_node_info's text. Read-only: the same in
 // check mode.
 import { ModuleError, defineModule } from '../sdk/index.js';
-import { readNodeInfo, type PcpNode } from './lib/pcp.js';
+import { nodeInfoAnswers, nodeInfoProbes, type PcpNode } from './lib/pcp.js';
 
 interface Args {
   node_ids: number[];
@@ -40,8 +40,9 @@ export default defineModule<Args>({
 - assert:
     that: pcp.nodes | selectattr('status', 'eq', 'up') | list | length == 2`,
 
-  async check(ctx, a) {
-    const answers = await readNodeInfo(ctx, a.node_ids, { host: a.pcp_host, port: a.pcp_port, user: a.pcp_user, passFile: a.pcp_pass_file });
+  probes: (a) => nodeInfoProbes(a.node_ids, { host: a.pcp_host, port: a.pcp_port, user: a.pcp_user, passFile: a.pcp_pass_file }),
+  async check(_ctx, a, probed) {
+    const answers = nodeInfoAnswers(a.node_ids, probed);
     const failed = answers.flatMap((x) => (x.ok ? [] : [`pcp_node_info -n ${x.id}: ${x.error}`]));
     if (failed.length) throw new ModuleError(failed.join('; '));
     const nodes: PcpNode[] = answers.flatMap((x) => (x.ok ? [x.node] : []));

@@ -5,7 +5,7 @@ import { ModuleError, defineModule, type ModuleContext } from '../sdk/index.js';
 import type { PgNodeSpec } from './lib/pg-node.js';
 import { psqlCommand } from './lib/psql.js';
 import { decideTopology, readNode, rejoinCommand, type NodeReport, type Topology } from './lib/pg-topology.js';
-import { readNodeInfo } from './lib/pcp.js';
+import { nodeInfoAnswers, nodeInfoProbes } from './lib/pcp.js';
 import { statusTable, type PcpView, type ReplicationRow } from './lib/cluster-status.js';
 
 interface Args {
@@ -21,9 +21,11 @@ interface Args {
   pcp_pass_file: string;
 }
 
-/** pcp_node_info -v for every backend id, in one round trip on the balancer. */
-async function pgpoolView(ctx: ModuleContext, a: Args): Promise<PcpView[]> {
-  const answers = await readNodeInfo(ctx, a.nodes.map((_, i) => i), { host: '127.0.0.1', port: a.pcp_port, user: a.pcp_user, passFile: a.pcp_pass_file });
+const backendIds = (a: Args): number[] => a.nodes.map((_, i) => i);
+
+/** pgpool-II's view of every backend (pcp_node_info -v): this host's probes, the balancer's. */
+function pgpoolView(a: Args, probed: Record<string, unknown>): PcpView[] {
+  const answers = nodeInfoAnswers(backendIds(a), probed);
   return answers.map((x) => (x.ok ? { status: x.node.status, role: x.node.role ?? undefined } : { status: 'unknown', error: x.error }));
 }
 
@@ -71,12 +73,13 @@ export default defineModule<Args>({
     },
   },
 
-  async check(ctx, a) {
+  probes: (a) => nodeInfoProbes(backendIds(a), { host: '127.0.0.1', port: a.pcp_port, user: a.pcp_user, passFile: a.pcp_pass_file }),
+  async check(ctx, a, probed) {
     const version = String(a.version);
     const spec: PgNodeSpec = { version, cluster: a.cluster, port: a.port, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}` };
     const nodes: NodeReport[] = await Promise.all(a.nodes.map((h) => readNode(ctx, h, spec)));
     const topology: Topology = decideTopology(nodes, a.preferred_primary);
-    const pcp = await pgpoolView(ctx, a);
+    const pcp = pgpoolView(a, probed);
     const repl = topology.primary && nodes.find((n) => n.host === topology.primary)?.running ? await replication(ctx, topology.primary, spec) : { rows: [], syncNames: '' };
     if (a.addresses.length !== a.nodes.length) throw new ModuleError('pg_cluster_status: addresses must name one address per node');
     const table = statusTable({ nodes, addresses: a.addresses, topology, pcp, replication: repl.rows, syncNames: repl.syncNames, rejoin: rejoinCommand });

@@ -49,6 +49,7 @@ export default defineModule<Args>({
   async check(ctx, a) {
     const version = String(a.version);
     const spec: PgNodeSpec = { version, cluster: a.cluster, port: a.port, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}` };
+    // Other hosts' probes, each read over its own connection (this host declares none).
     const nodes = await Promise.all(a.nodes.map((h) => readNode(ctx, h, spec)));
     const t = decideTopology(nodes, a.preferred_primary);
     const byHost = Object.fromEntries(nodes.map((n) => [n.host, n]));

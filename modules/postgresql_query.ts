@@ -95,6 +95,7 @@ export default defineModule<Args, Plan>({
     const t = target(a);
     const args = a.positional_args ?? [];
     const query = bindPositional(a.query, args);
+    // Not a probe: the SQL travels on psql's stdin, which a probe has none of.
     if (a.check_query !== undefined) {
       const items = await queryPsql(ctx, t, [stmt(bindPositional(a.check_query, args))], 'check_query');
       if (checkSatisfied(items)) return { changed: false, reason: `check_query is true: ${oneLine(a.check_query)}` };

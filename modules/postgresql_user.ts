@@ -125,6 +125,7 @@ export default defineModule<Args, Plan>({
     if (!a.encrypted) throw new ModuleError('postgresql_user: encrypted: false is not supported (PostgreSQL 10+ only stores verifiers)');
     const flags = parseFlags(a.role_attr_flags);
     const secrets = a.password ? [a.password] : [];
+    // Not a probe: the SQL travels on psql's stdin, which a probe has none of.
     const items = await queryPsql(ctx, target(a), probeStatements(a.name), `reading role ${a.name}`, secrets);
     const encryption = encryptionOf(rowsOf(items, 0)[0]?.enc);
     const role = rowsOf(items, 1)[0];

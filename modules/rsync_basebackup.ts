@@ -2,9 +2,9 @@
 // primary's side (backup start, rsync over SSH as postgres to the standby, backup stop) runs
 // through a connection to the primary host. The standby is stopped before the copy, gets its
 // recovery configuration for its version, and is left stopped (the playbook starts it).
-import { ModuleError, cmd, defineModule, quote, sections, splitSections, type ModuleContext } from '../sdk/index.js';
+import { ModuleError, cmd, defineModule, quote, raw, type ModuleContext, type ProbeOutput, type ProbeSet } from '../sdk/index.js';
 import { primaryScript, seedRefusal } from './lib/base-backup.js';
-import { nodeProbe, parseNodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './lib/pg-node.js';
+import { nodeProbes, nodeScript, parseNodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './lib/pg-node.js';
 import { confSetting, confString, formatConninfo, type PgpassKey, parseConninfo, pgpassLine, pgpassLookup, withPgpassLine, withSettings } from './lib/pg-standby.js';
 import { psqlCommand } from './lib/psql.js';
 
@@ -50,14 +50,17 @@ interface Settings {
   appName: string;
 }
 
-function settings(ctx: ModuleContext, a: Args): Settings {
+const settings = (ctx: ModuleContext, a: Args): Settings => settingsOf(a, ctx.host);
+
+/** The task's settings (the application name defaults to the host's name); an unsupported version is refused before any read. */
+function settingsOf(a: Args, host = ''): Settings {
   const version = String(a.version);
   const v = Number(version);
   if (!Number.isFinite(v) || v < 9.6) throw new ModuleError(`rsync_basebackup: PostgreSQL ${version} is not supported (9.6 or later)`);
   if (a.trigger_file !== undefined && v >= 16) {
     throw new ModuleError(`rsync_basebackup: trigger_file is not supported from PostgreSQL 16 (promote_trigger_file was removed; promote with pg_ctlcluster ${version} ${a.cluster} promote)`);
   }
-  return { v, version, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}`, appName: a.application_name ?? ctx.host };
+  return { v, version, data: a.data_directory ?? `/var/lib/postgresql/${version}/${a.cluster}`, appName: a.application_name ?? host };
 }
 
 /**
@@ -76,21 +79,21 @@ const nodeSpec = (a: Args, s: Settings): PgNodeSpec => ({ version: s.version, cl
 /** The source's state, read before anything is stopped: it must be a running primary. */
 async function readSource(ctx: ModuleContext, a: Args, s: Settings): Promise<PgNodeState> {
   const conn = await ctx.connectionTo(a.primary_host);
-  const r = await conn.exec(nodeProbe(nodeSpec(a, s)), { becomeUser: PG_USER });
+  // Another host's probes, read for themselves: a refused become must say so, not read as empty.
+  const r = await conn.exec(nodeScript(nodeSpec(a, s)), { becomeUser: PG_USER });
   if (!r.stdout.includes('@@tsplay@@')) throw new ModuleError(`${a.primary_host}: cannot read the source's state for the base backup (exit code ${r.code}): ${r.stderr.trim()}`);
-  return readNodeOutput(r.stdout);
+  return readNodeOutput(nodeSpec(a, s), r.stdout);
 }
 
 /**
- * One round trip on the standby, as postgres: data directory, recovery settings, server state,
- * ~/.pgpass, and the node's identity (timeline, system identifier) for the refusal rules.
+ * The standby's probes, as postgres: data directory, recovery settings, server state, ~/.pgpass,
+ * and the node's identity (timeline, system identifier) for the refusal rules.
  */
-function probeScript(a: Args, s: Settings): string {
+function probes(a: Args, s: Settings): ProbeSet {
   const d = quote(s.data);
   const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
   const receiver = `printf '%s\\n' 'SELECT status || chr(32) || coalesce(conninfo, chr(32)) FROM pg_stat_wal_receiver;' | ${psqlCommand({ db: 'postgres', port: a.port })} -At`;
-  // cd /: psql as postgres in root's working directory warns that it cannot change into it.
-  return 'cd /\n' + sections({
+  const own = {
     version: `cat -- ${d}/PG_VERSION`,
     signal: s.v >= 12 ? `test -e ${d}/standby.signal` : `test -e ${d}/recovery.conf`,
     conf: `cat -- ${d}/${s.v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf'}`,
@@ -98,7 +101,10 @@ function probeScript(a: Args, s: Settings): string {
     receiver: `if ${status} >/dev/null 2>&1; then ${receiver}; fi`,
     home: `getent passwd ${PG_USER} | cut -d: -f6`,
     pgpass: a.replication_password === undefined ? 'true' : `cat -- "$(getent passwd ${PG_USER} | cut -d: -f6)/.pgpass" 2>/dev/null || true`,
-  }) + '\n' + nodeProbe(nodeSpec(a, s));
+  };
+  // cd /: psql as postgres in root's working directory warns that it cannot change into it.
+  const set: ProbeSet = Object.fromEntries(Object.entries(own).map(([k, c]) => [k, raw(`cd / && ${c}`, { becomeUser: PG_USER })]));
+  return { ...nodeProbes(nodeSpec(a, s)), ...set };
 }
 
 /** pg_stat_wal_receiver.status at the start of the probe's output line. */
@@ -256,9 +262,10 @@ export default defineModule<Args, Plan>({
 - name: start it
   pg_ctlcluster: {version: "{{ pg_version }}", state: started}`,
 
-  async check(ctx, a) {
+  probes: (a) => probes(a, settingsOf(a)),
+  async check(ctx, a, probed) {
     const s = settings(ctx, a);
-    const p = splitSections(await ctx.run(probeScript(a, s), { becomeUser: PG_USER }));
+    const p = probed as Record<string, ProbeOutput>;
     const home = p.home?.out.trim() || '/var/lib/postgresql';
     const pgpass = p.pgpass?.out ?? '';
     const why = problems(a, s, p);

@@ -1,6 +1,6 @@
 // shell: runs a command line through a shell (pipes, redirections, variables and globs work).
 import { defineModule, quote } from '../sdk/index.js';
-import { checkRun, type RunArgs, runArgsSchema, runCommand } from './lib/run-command.js';
+import { checkRun, type RunArgs, runArgsSchema, runCommand, runProbes } from './lib/run-command.js';
 
 interface Args extends RunArgs {
   cmd: string;
@@ -32,8 +32,9 @@ export default defineModule<Args>({
   args:
     executable: /bin/bash`,
 
-  async check(ctx, a) {
-    return checkRun(ctx, a, a.cmd);
+  probes: runProbes,
+  async check(_ctx, a, probed) {
+    return checkRun(a, probed, a.cmd);
   },
 
   async apply(ctx, a) {

@@ -1,6 +1,6 @@
 // slurp: Ansible's slurp — a remote file's bytes, base64-encoded, for `register` (then
 // `{{ r.content | b64decode }}`). One round trip; reads only.
-import { ModuleError, defineModule, parseProbes, probe, probeScript } from '../sdk/index.js';
+import { ModuleError, defineModule, probe, type Probed } from '../sdk/index.js';
 import { HOME_PROBE, expandHome, shPath } from './lib/home-path.js';
 
 interface Args {
@@ -43,9 +43,9 @@ export default defineModule<Args>({
     '- debug:',
     '    msg: "{{ pg_version.content | b64decode | trim }}"',
   ].join('\n'),
-  async check(ctx, a) {
-    const set = probes(a.src);
-    const got = parseProbes(set, await ctx.run(probeScript(set)));
+  probes: (a) => probes(a.src),
+  async check(_ctx, a, probed) {
+    const got = probed as Probed<ReturnType<typeof probes>>;
     const source = expandHome(a.src, got.home);
     if (got.kind === 'absent') throw new ModuleError(`file not found: ${source}`);
     if (got.kind === 'dir') throw new ModuleError(`source is a directory and must be a file: ${source}`);

@@ -131,6 +131,7 @@ export default defineModule<WaitForArgs>({
       await ctx.run(`sleep ${total}`);
       return { changed: false, reason: `waited ${total} s`, result: { elapsed: total, state: a.state } };
     }
+    // Not a probe: it waits on the host until the state comes (a probe reads what is, at once).
     const c = waitScript(a);
     const out = await ctx.run(c.script);
     const m = /^(ok|timeout) (\d+)$/m.exec(out);

@@ -3,6 +3,7 @@
 // the code that uses it, any number of them travel in one remote script, one round trip: the
 // probes of one check now, those of several consecutive tasks later (the runner can merge their
 // sets, as long as their keys are kept apart).
+import type { HostCommands } from '../module-api.js';
 import { sections, splitSections, type Section } from '../shell.js';
 
 /** What a probe printed (stdout and stderr together) and its exit status. */
@@ -12,17 +13,47 @@ export interface Probe<T> {
   /** A read-only sh command; it runs in a subshell of its own, so `exit` ends only this probe. */
   readonly command: string;
   readonly parse: (o: ProbeOutput) => T;
+  /** Run as this user (through become) instead of the task's become user: postgres for psql. */
+  readonly becomeUser?: string;
 }
 
-export const probe = <T>(command: string, parse: (o: ProbeOutput) => T): Probe<T> => ({ command, parse });
+export interface ProbeOptions {
+  becomeUser?: string;
+}
+
+export const probe = <T>(command: string, parse: (o: ProbeOutput) => T, opts: ProbeOptions = {}): Probe<T> => ({ command, parse, ...opts });
 
 /** The raw output, unparsed. */
-export const raw = (command: string): Probe<ProbeOutput> => probe(command, (o) => o);
+export const raw = (command: string, opts: ProbeOptions = {}): Probe<ProbeOutput> => probe(command, (o) => o, opts);
 
 export type ProbeSet = Record<string, Probe<unknown>>;
 
 /** The parsed values of a probe set, key by key. */
 export type Probed<S extends ProbeSet> = { [K in keyof S]: S[K] extends Probe<infer T> ? T : never };
+
+/** A set split by the user its probes run as: one script (one round trip) each; most sets have one. */
+export function probeRuns(set: ProbeSet): { becomeUser?: string; set: ProbeSet }[] {
+  const runs = new Map<string | undefined, ProbeSet>();
+  for (const [k, p] of Object.entries(set)) {
+    const run = runs.get(p.becomeUser) ?? {};
+    run[k] = p;
+    runs.set(p.becomeUser, run);
+  }
+  return [...runs].map(([becomeUser, s]) => (becomeUser === undefined ? { set: s } : { becomeUser, set: s }));
+}
+
+/**
+ * Reads a probe set on a host (this one, or another through ctx.connectionTo) and parses it:
+ * what the step does with a check's declared probes, and what a check uses for a read that
+ * depends on what its probes found.
+ */
+export async function readProbes<S extends ProbeSet>(host: Pick<HostCommands, 'run'>, set: S): Promise<Probed<S>> {
+  const out: Record<string, unknown> = {};
+  for (const run of probeRuns(set)) {
+    Object.assign(out, parseProbes(run.set, await host.run(probeScript(run.set), run.becomeUser === undefined ? {} : { becomeUser: run.becomeUser })));
+  }
+  return out as Probed<S>;
+}
 
 /** One script that runs every probe of the set, each in its own section. */
 export function probeScript(set: ProbeSet): string {

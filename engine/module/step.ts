@@ -4,7 +4,7 @@
 // helper run modules through here, so they cannot drift apart. Check mode is decided here too.
 import { ModuleRaisedError, NotConvergedError, TsplayError } from '../errors.js';
 import type { ApplyResult, Change, ChangeKind, CheckResult, ModuleContext, ModuleDefinition, NoChange } from '../module-api.js';
-import { parseProbes, probeScript, type ProbeSet } from './probe.js';
+import { readProbes, type ProbeSet } from './probe.js';
 
 /** Check mode for one task: its own `check_mode:` when set, else the run's --check. */
 export function checkModeOf(task: boolean | undefined, run: boolean): boolean {
@@ -35,7 +35,7 @@ export interface StepOptions {
 export function checkOnly<A>(mod: ModuleDefinition<A>, ctx: ModuleContext, args: A): Promise<CheckResult> {
   return guarded(mod, 'check', async () => {
     const set = probesOf(mod, args);
-    const probed = set ? parseProbes(set, await ctx.run(probeScript(set))) : {};
+    const probed = set ? await readProbes(ctx, set) : {};
     return mod.check(ctx, args, probed);
   });
 }

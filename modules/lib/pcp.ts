@@ -1,7 +1,7 @@
 // pgpool-II's pcp_node_info -v, read for every backend id in one round trip: the parsing that
 // playbooks once did with regular expressions over stdout, shared by pcp_node_info and
 // pg_cluster_status.
-import { cmd, sections, splitSections, type ModuleContext } from '../../sdk/index.js';
+import { cmd, probe, type Probe, type ProbeSet } from '../../sdk/index.js';
 
 export interface PcpAccess {
   host: string;
@@ -46,15 +46,18 @@ export function parseNodeInfo(id: number, text: string): PcpNode {
   };
 }
 
-/** pcp_node_info -v -n ID for each id, one round trip on the balancer (the password from the pass file). */
-export async function readNodeInfo(ctx: ModuleContext, ids: readonly number[], a: PcpAccess): Promise<PcpAnswer[]> {
-  const probes = Object.fromEntries(
-    ids.map((id) => [`node${id}`, `env PCPPASSFILE=${cmd(a.passFile)} ${cmd('pcp_node_info', '-h', a.host, '-p', a.port, '-U', a.user, '-w', '-v', '-n', id)}`]),
-  );
-  const sec = splitSections((await ctx.exec(sections(probes))).stdout);
-  return ids.map((id) => {
-    const s = sec[`node${id}`];
-    if (!s || s.rc !== 0) return { ok: false, id, error: s?.out.trim().split('\n')[0] || 'no answer' };
-    return { ok: true, node: parseNodeInfo(id, s.out) };
-  });
+/** The probe of one backend: pcp_node_info -v -n ID on the balancer (the password from the pass file). */
+function nodeInfoProbe(id: number, a: PcpAccess): Probe<PcpAnswer> {
+  const command = `env PCPPASSFILE=${cmd(a.passFile)} ${cmd('pcp_node_info', '-h', a.host, '-p', a.port, '-U', a.user, '-w', '-v', '-n', id)}`;
+  return probe(command, (s) => (s.rc !== 0 ? { ok: false, id, error: s.out.trim().split('\n')[0] || 'no answer' } : { ok: true, node: parseNodeInfo(id, s.out) }));
+}
+
+/** One probe per backend id, `node<ID>`: all of them travel in one round trip. */
+export function nodeInfoProbes(ids: readonly number[], a: PcpAccess): ProbeSet {
+  return Object.fromEntries(ids.map((id) => [`node${id}`, nodeInfoProbe(id, a)]));
+}
+
+/** The answers of `nodeInfoProbes`, in the order of the ids. */
+export function nodeInfoAnswers(ids: readonly number[], probed: Record<string, unknown>): PcpAnswer[] {
+  return ids.map((id) => probed[`node${id}`] as PcpAnswer);
 }

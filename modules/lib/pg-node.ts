@@ -3,7 +3,7 @@
 // One sh probe (run as postgres) reads the running server through SQL and the control file
 // through pg_controldata, so that a stopped or crashed node is known too. Shared by
 // rsync_basebackup (which refuses to overwrite a primary or a newer timeline) and pg_topology.
-import { cmd, quote, sections, splitSections, type Section } from '../../sdk/index.js';
+import { cmd, parseProbes, probeScript, quote, raw, type ProbeSet, type Section } from '../../sdk/index.js';
 import { psqlCommand } from './psql.js';
 
 export interface PgNodeSpec {
@@ -50,14 +50,14 @@ export function identitySql(v: number): string {
   );
 }
 
-/** The probe, run as postgres on the node; cd /: psql warns in root's working directory. */
-export function nodeProbe(s: PgNodeSpec): string {
+/** The node's probes, run as postgres; cd /: psql warns in root's working directory. */
+export function nodeProbes(s: PgNodeSpec): ProbeSet {
   const d = quote(s.data);
   const v = Number(s.version);
   const status = cmd('pg_ctlcluster', s.version, s.cluster, 'status');
   const controldata = quote(`/usr/lib/postgresql/${s.version}/bin/pg_controldata`);
   const sql = `printf '%s\\n' ${quote(identitySql(v))} | ${psqlCommand({ db: 'postgres', port: s.port })} -At`;
-  return 'cd /\n' + sections({
+  const probes = {
     pg_version: `cat -- ${d}/PG_VERSION`,
     standby_config: v >= 12 ? `test -e ${d}/standby.signal` : `test -e ${d}/recovery.conf`,
     recovery_conf: `cat -- ${d}/${v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf'} 2>/dev/null || true`,
@@ -65,8 +65,12 @@ export function nodeProbe(s: PgNodeSpec): string {
     identity: `if ${status} >/dev/null 2>&1; then ${sql}; else exit 3; fi`,
     controldata: `if [ -x ${controldata} ]; then LC_ALL=C ${controldata} ${d}; else echo 'no pg_controldata'; exit 127; fi`,
     start_conf: `cat -- ${quote(`/etc/postgresql/${s.version}/${s.cluster}/start.conf`)} 2>/dev/null || true`,
-  });
+  };
+  return Object.fromEntries(Object.entries(probes).map(([k, c]) => [k, raw(`cd / && ${c}`, { becomeUser: 'postgres' })]));
 }
+
+/** A node's probes as one script for `exec` on its host as postgres: readNode tells a refused become from a read. */
+export const nodeScript = (s: PgNodeSpec): string => probeScript(nodeProbes(s));
 
 /** pg_controldata's "Name: value" lines. */
 export function parseControldata(text: string): Record<string, string> {
@@ -122,8 +126,8 @@ export function parseNodeProbe(sec: Record<string, Section>): PgNodeState {
   };
 }
 
-export function readNodeOutput(stdout: string): PgNodeState {
-  return parseNodeProbe(splitSections(stdout));
+export function readNodeOutput(s: PgNodeSpec, stdout: string): PgNodeState {
+  return parseNodeProbe(parseProbes(nodeProbes(s), stdout) as Record<string, Section>);
 }
 
 /** LSN 'X/Y' as a bigint, for comparisons. */

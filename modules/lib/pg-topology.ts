@@ -3,7 +3,7 @@
 // clusters (a first run). When the nodes' own state does not settle it, the answer is a problem
 // to report, never a guess.
 import { type ModuleContext } from '../../sdk/index.js';
-import { nodeProbe, readNodeOutput, type PgNodeSpec, type PgNodeState } from './pg-node.js';
+import { nodeScript, readNodeOutput, type PgNodeSpec, type PgNodeState } from './pg-node.js';
 
 export interface NodeReport extends PgNodeState {
   host: string;
@@ -93,7 +93,7 @@ export async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpe
   }
   let r;
   try {
-    r = await conn.exec(nodeProbe(spec), { becomeUser: 'postgres' });
+    r = await conn.exec(nodeScript(spec), { becomeUser: 'postgres' });
   } catch (e) {
     return { host, reachable: false, error: (e as Error).message, installed: false, running: false, role: 'none', fenced: false };
   }
@@ -102,5 +102,5 @@ export async function readNode(ctx: ModuleContext, host: string, spec: PgNodeSpe
     if (r.code !== 255) return { host, reachable: true, installed: false, running: false, role: 'none', fenced: false };
     return { host, reachable: false, error: r.stderr.trim(), installed: false, running: false, role: 'none', fenced: false };
   }
-  return { host, reachable: true, ...readNodeOutput(r.stdout) };
+  return { host, reachable: true, ...readNodeOutput(spec, r.stdout) };
 }

@@ -1,7 +1,7 @@
 // What the command and shell modules share: creates/removes probes, running the command and the
 // Ansible-shaped result (stdout, stderr, rc, *_lines), and a non-zero exit as a failure that
 // still carries that result (for register, failed_when and ignore_errors).
-import { ModuleError, quote, sections, splitSections, type CheckResult, type ModuleContext } from '../../sdk/index.js';
+import { ModuleError, quote, raw, type CheckResult, type ModuleContext, type ProbeOutput, type ProbeSet } from '../../sdk/index.js';
 
 /** Arguments common to command and shell. */
 export interface RunArgs {
@@ -78,18 +78,21 @@ function existsProbe(pattern: string): string {
   return `( for f in ${globQuote(pattern)}; do if [ -e "$f" ] || [ -L "$f" ]; then exit 0; fi; done; exit 1 )`;
 }
 
+/** What command/shell read: whether `creates` and `removes` exist (nothing without them). */
+export function runProbes(a: RunArgs): ProbeSet {
+  const set: ProbeSet = {};
+  // Relative paths are relative to chdir, as in Ansible (when the directory exists already).
+  const cd = a.chdir ? `cd -- ${quote(a.chdir)} 2>/dev/null; ` : '';
+  if (a.creates !== undefined) set.creates = raw(cd + existsProbe(a.creates));
+  if (a.removes !== undefined) set.removes = raw(cd + existsProbe(a.removes));
+  return set;
+}
+
 /** check for command/shell: creates/removes may say there is nothing to do; otherwise a `run`. */
-export async function checkRun(ctx: ModuleContext, a: RunArgs, shown: string): Promise<CheckResult> {
-  if (a.creates !== undefined || a.removes !== undefined) {
-    const probes: Record<string, string> = {};
-    // Relative paths are relative to chdir, as in Ansible (when the directory exists already).
-    const cd = a.chdir ? `cd -- ${quote(a.chdir)} 2>/dev/null; ` : '';
-    if (a.creates !== undefined) probes.creates = cd + existsProbe(a.creates);
-    if (a.removes !== undefined) probes.removes = cd + existsProbe(a.removes);
-    const s = splitSections(await ctx.run(sections(probes)));
-    if (a.creates !== undefined && s.creates?.rc === 0) return { changed: false, reason: `${a.creates} exists` };
-    if (a.removes !== undefined && s.removes?.rc !== 0) return { changed: false, reason: `${a.removes} does not exist` };
-  }
+export function checkRun(a: RunArgs, probed: Record<string, unknown>, shown: string): CheckResult {
+  const s = probed as Partial<Record<'creates' | 'removes', ProbeOutput>>;
+  if (a.creates !== undefined && s.creates?.rc === 0) return { changed: false, reason: `${a.creates} exists` };
+  if (a.removes !== undefined && s.removes?.rc !== 0) return { changed: false, reason: `${a.removes} does not exist` };
   return { changed: true, description: `run: ${shown}`, kind: 'run' };
 }
 
