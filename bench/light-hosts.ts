@@ -4,7 +4,7 @@
 // host its own paths. Everything made here is recorded in a state file so that a run killed
 // half-way is cleaned up by the next one (its sshd stopped by recorded pid only).
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,14 +117,48 @@ async function removeAll(r: Made | undefined): Promise<void> {
   rmSync(STATE_FILE, { force: true });
 }
 
-/** cutime + cstime of a process: the CPU time of its children that it has waited for. */
-function childrenCpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[13]) + Number(fields[14]);
+/** utime, stime, cutime, cstime of a process (gone: undefined). */
+function cpuFields(pid: number): number[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 15).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CPU time of a listening sshd's sessions: of the children it has waited for (cutime +
+ * cstime), and of every session process still alive with what each has waited for. A session
+ * kept open across runs (the connection keeper's) is counted while it lives, not only once it
+ * ends.
+ */
+function sessionsCpuTicks(listener: number): number {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const [, , cu = 0, cs = 0] = cpuFields(listener) ?? [];
+  let ticks = cu + cs;
+  const tree = [listener];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parent) {
+      if (ppid !== tree[i]) continue;
+      tree.push(pid);
+      ticks += (cpuFields(pid) ?? []).reduce((a, b) => a + b, 0);
+    }
+  }
+  return ticks;
 }
 
 let ticks: number | undefined;
-const clockTicks = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()));
+/** Linux's USER_HZ, the unit of /proc's CPU times. */
+export const clockTicks = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()));
 
 async function keygen(file: string, comment: string): Promise<string> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
@@ -248,7 +282,7 @@ export async function startLightHosts(count: number, log: (s: string) => void = 
       keyFile,
       knownHostsFile,
       inventoryFile,
-      cpuMs: () => made.sshd.reduce((sum, { pid }) => sum + childrenCpuTicks(pid), 0) * (1000 / clockTicks()),
+      cpuMs: () => made.sshd.reduce((sum, { pid }) => sum + sessionsCpuTicks(pid), 0) * (1000 / clockTicks()),
       assertUp() {
         const missing = hosts.find((h, k) => !existsSync(`/run/netns/${h.namespace}`) || children[k]!.exitCode !== null);
         if (stopped || missing) throw new Error(`light host ${missing?.name ?? ''} is not up: refusing to contact its address`);

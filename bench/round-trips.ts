@@ -61,6 +61,9 @@ export async function countRoundTrips(r: TsplayRun): Promise<TripCount> {
       extraVars: [],
       verbose: 0,
       output: 'plain',
+      // Counted on direct connections: a keeper of this build (dist/, not the bundle) would be one
+      // more process for nothing; the round trips are the same.
+      persist: 0,
     },
     { write, wrapConnection: (c) => (conns.push(c), c), onSummary: (s) => (summary = s) },
   );

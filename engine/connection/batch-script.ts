@@ -1,9 +1,11 @@
 // Several commands in one remote script, one round trip, with each command's stdout, stderr and
-// exit status kept apart and byte-exact. Each command runs as it would alone: in a subshell of
-// its own, its stdin /dev/null or its own data (base64 in the script, decoded by coreutils), its
-// output into files of a private temp dir (mktemp -d: mode 0700). After each command the script
-// prints a line `MARK.k rc`, then its stdout and its stderr as one base64 line each: the reply is
-// ASCII, whatever the bytes, and no output can be mistaken for a header.
+// exit status kept apart. Each command runs as it would alone: in a subshell of its own, its
+// stdin /dev/null or its own data (base64 in the script, decoded by coreutils). After each
+// command the script prints a trailer on both streams, as the persistent shell frames a
+// command (remote-shell.ts): `\nMARK.k STATUS\n` on stdout, `\nMARK.k\n` on stderr, MARK 128
+// random bits fresh per script, so no output can forge another command's end. Nothing else
+// runs per command: no temp file, no encoding of the output (those cost the host several forks
+// per check, more than the checks themselves).
 import { randomBytes } from 'node:crypto';
 import { quote } from '../shell.js';
 import type { ExecResult } from '../module-api.js';
@@ -22,30 +24,35 @@ export interface BatchScript {
 
 export function batchScript(commands: BatchCommand[]): BatchScript {
   const mark = `tsplay-batch-${randomBytes(16).toString('hex')}`;
-  const lines = ['_tsplay_d=$(mktemp -d) || exit 97'];
-  commands.forEach((c, k) => {
+  const lines = commands.map((c, k) => {
     const data = c.stdin === undefined ? Buffer.alloc(0) : Buffer.from(c.stdin);
     const run = `( eval ${quote(c.command)} )`;
-    const io = `>"$_tsplay_d/o" 2>"$_tsplay_d/e"`;
-    lines.push(data.length ? `printf '%s' '${data.toString('base64')}' | base64 -d | ${run} ${io}` : `${run} </dev/null ${io}`);
-    lines.push(`echo ${mark}.${k} "$?"; base64 -w0 <"$_tsplay_d/o"; echo; base64 -w0 <"$_tsplay_d/e"; echo`);
+    const io = data.length ? `printf '%s' '${data.toString('base64')}' | base64 -d | ${run}` : `${run} </dev/null`;
+    return `${io}; printf '\\n%s %s\\n' ${mark}.${k} "$?"; printf '\\n%s\\n' ${mark}.${k} >&2`;
   });
-  lines.push('rm -rf "$_tsplay_d"');
   return { script: lines.join('\n'), mark };
 }
 
 /**
- * The results of the script's commands in order. A command whose lines are missing (the script
- * was cut short) has no result: the array is shorter, and the caller runs those commands alone.
+ * The results of the script's commands in order. A command whose trailers are missing (the
+ * script was cut short) has no result: the array is shorter, and the caller runs those commands
+ * alone. Output cut to its bounds (ExecResult.cut) gives no results at all.
  */
-export function parseBatch(stdout: string, mark: string, count: number): ExecResult[] {
-  const lines = stdout.split('\n');
+export function parseBatch(r: ExecResult, mark: string, count: number): ExecResult[] {
   const out: ExecResult[] = [];
+  if (r.cut) return out;
+  let o = 0;
+  let e = 0;
   for (let k = 0; k < count; k++) {
-    const m = new RegExp(`^${mark}\\.${k} (\\d+)$`).exec(lines[3 * k] ?? '');
-    const [o, e] = [lines[3 * k + 1], lines[3 * k + 2]];
-    if (!m || o === undefined || e === undefined || lines.length < 3 * k + 4) break;
-    out.push({ code: Number(m[1]), stdout: Buffer.from(o, 'base64').toString('utf8'), stderr: Buffer.from(e, 'base64').toString('utf8') });
+    const trailer = new RegExp(`\\n${mark}\\.${k} (\\d+)\\n`, 'g');
+    trailer.lastIndex = o;
+    const t = trailer.exec(r.stdout);
+    const errTrailer = `\n${mark}.${k}\n`;
+    const et = r.stderr.indexOf(errTrailer, e);
+    if (!t || et < 0) break;
+    out.push({ code: Number(t[1]), stdout: r.stdout.slice(o, t.index), stderr: r.stderr.slice(e, et) });
+    o = t.index + t[0].length;
+    e = et + errTrailer.length;
   }
   return out;
 }

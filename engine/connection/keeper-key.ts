@@ -1,7 +1,8 @@
 // What identifies a kept SSH connection: a run gets a kept connection only when everything that
 // made it is the same — the inventory host, address, port and login user, the credentials (the
-// private key's content, the password, or the agent socket when there is neither), and how the
-// host key is checked (the known_hosts file and the policy). Timeouts are not part of it. Become
+// private key's content, the password, or the agent socket when there is neither), how the
+// host key is checked (the known_hosts file and the policy), and whether it runs persistent
+// shells (TSPLAY_PERSISTENT_SHELL). Timeouts are not part of it. Become
 // is not either: become shells are told apart inside the connection (becomeKey), by user and
 // password. Secrets enter only through an HMAC under the keeper's own random key, so a key
 // tells nothing about them.
@@ -17,6 +18,6 @@ export function connectionKey(s: SshSettings, secret: Buffer): string {
     s.password === undefined ? null : sha(s.password),
     s.privateKey === undefined && s.password === undefined ? (s.agent ?? null) : null,
   ];
-  const parts = [s.name, s.address, s.port, s.user, credentials, s.knownHostsFile ?? null, s.hostKeyPolicy];
+  const parts = [s.name, s.address, s.port, s.user, credentials, s.knownHostsFile ?? null, s.hostKeyPolicy, s.shells ?? true];
   return createHmac('sha256', secret).update(JSON.stringify(parts)).digest('hex');
 }

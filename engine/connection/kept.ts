@@ -12,7 +12,7 @@ import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 import type { BecomeSettings } from './become.js';
 import { checkKeeperDir } from './keeper-dir.js';
 import { encode, type Message, MessageReader } from './keeper-wire.js';
-import { knownHostsOf, readPrivateKey, SshConnection, type SshSettings } from './ssh.js';
+import { knownHostsOf, readPrivateKey, shellsWanted, SshConnection, type SshSettings } from './ssh.js';
 
 export interface KeepSettings {
   /** Seconds a connection is kept after the run (> 0). */
@@ -167,6 +167,7 @@ export class KeptConnection implements Connection {
       privateKey: this.settings.privateKey ?? readPrivateKey(this.settings),
       knownHostsFile: knownHostsOf(this.settings),
       agent: this.settings.agent ?? process.env.SSH_AUTH_SOCK,
+      shells: this.settings.shells ?? shellsWanted(),
     };
     const sock = await keeperSocket(this.keep);
     if (!sock) return this.goDirect();

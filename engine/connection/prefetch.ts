@@ -93,7 +93,7 @@ export class PrefetchingConnection implements Connection {
         const { script, mark } = batchScript(group);
         const as = group[0]!.as;
         const r = as && this.inner.execAs ? await this.inner.execAs(as, script) : await this.inner.exec(script);
-        return { group, results: parseBatch(r.stdout, mark, group.length) };
+        return { group, results: parseBatch(r, mark, group.length) };
       }),
     );
     if (generation !== this.gen) return 0;

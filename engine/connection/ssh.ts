@@ -32,6 +32,8 @@ export interface SshSettings {
   connectTimeoutMs?: number;
   /** The agent to authenticate with when there is neither key nor password (default $SSH_AUTH_SOCK). */
   agent?: string;
+  /** Persistent shells (default: unless TSPLAY_PERSISTENT_SHELL=0). */
+  shells?: boolean;
 }
 
 /** OpenSSH's default MaxSessions. */
@@ -39,7 +41,7 @@ const MAX_CHANNELS = 10;
 /** Tries to open one channel (the waits between them add up to about 1.3 s). */
 const OPEN_ATTEMPTS = 8;
 /** TSPLAY_PERSISTENT_SHELL=0 runs every command on an exec channel of its own, as before. */
-const shellsWanted = (): boolean => process.env.TSPLAY_PERSISTENT_SHELL !== '0';
+export const shellsWanted = (): boolean => process.env.TSPLAY_PERSISTENT_SHELL !== '0';
 
 export class SshConnection implements Connection {
   roundTrips = 0;
@@ -51,10 +53,11 @@ export class SshConnection implements Connection {
   /** The login user's shells ('') and each become identity's (becomeKey). */
   private readonly pools = new Map<string, ShellPool>();
   /** Set when this host's shell did not answer: every command then takes an exec channel. */
-  private noShell = !shellsWanted();
+  private noShell: boolean;
   private readonly shellHost: ShellHost;
 
   constructor(readonly settings: SshSettings) {
+    this.noShell = !(settings.shells ?? shellsWanted());
     this.shellHost = {
       openShell: (start) => this.openShell(start),
       shellEnded: () => this.release(),

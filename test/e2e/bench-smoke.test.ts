@@ -1,7 +1,8 @@
 // The benchmark's quick form (bench/smoke.ts, also `node dist/bench/run.js --smoke`): tsplay
 // runs 10 line edits that change nothing on the lab's hosts and on 5 light hosts, finishing
 // promptly and costing one round trip per host for all ten (the checks read ahead together),
-// counted at the connection layer.
+// counted at the connection layer, and reusing the SSH connections the connection keeper kept
+// from the run before (no handshake).
 // Also: bench/RESULTS.md's table reads back, and a figure 25 % worse than there is flagged.
 import { expect } from 'chai';
 import { compare, type Metric, parsePrevious, renderResults } from '../../bench/results.js';
@@ -63,6 +64,10 @@ describe('benchmark smoke: no-change runs on the lab and on light hosts (e2e)', 
         for (const [host, n] of Object.entries(t.perHost)) expect(n, `${t.title} on ${host}`).to.equal(t.title === 'line 1' ? 1 : 0);
       }
       expect(Object.values(run.trips.totalByHost)).to.deep.equal(Array(run.hosts).fill(Math.ceil(TASKS / BATCH_TASKS)));
+    });
+
+    it(`${where}: the no-change CLI run reuses the connections the run before left with the connection keeper: no SSH handshake`, () => {
+      expect(result[where].kept).to.deep.equal({ handshakes: 0, reused: result[where].hosts });
     });
 
     it(`${where}: the no-change CLI run finishes within ${WALL_LIMIT_MS / 1000} s`, () => {

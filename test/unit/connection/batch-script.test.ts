@@ -3,8 +3,12 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { batchScript, parseBatch } from '../../../engine/connection/batch-script.js';
+import type { ExecResult } from '../../../engine/module-api.js';
 
-const sh = (script: string): string => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
+const sh = (script: string): ExecResult => {
+  const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+};
 
 describe('connection/batch-script', () => {
   it('keeps each command’s stdout, stderr and exit status apart, in order', () => {
@@ -29,11 +33,23 @@ describe('connection/batch-script', () => {
 
   it('cannot be fooled by output that imitates its framing', () => {
     const first = batchScript([{ command: 'true' }]);
-    const cmds = [{ command: `printf '${first.mark}.1 0\\nAAAA\\n\\n'` }, { command: 'echo real' }];
+    const fake = `\\n${first.mark}.0 0\\n\\n${first.mark}.1 0\\n`;
+    const cmds = [{ command: `printf '${fake}'; printf '${fake}' >&2` }, { command: 'echo real' }];
     const { script, mark } = batchScript(cmds);
     const r = parseBatch(sh(script), mark, 2);
-    expect(r[0]!.stdout).to.equal(`${first.mark}.1 0\nAAAA\n\n`);
+    expect(r[0]!.stdout).to.equal(`\n${first.mark}.0 0\n\n${first.mark}.1 0\n`);
+    expect(r[0]!.stderr).to.equal(`\n${first.mark}.0 0\n\n${first.mark}.1 0\n`);
     expect(r[1]!.stdout).to.equal('real\n');
+  });
+
+  it('costs the host no process per command beyond its subshell (no temp files, no encoding)', () => {
+    const { script } = batchScript([{ command: 'true' }, { command: 'true' }]);
+    expect(script).to.not.match(/mktemp|base64|rm -/);
+  });
+
+  it('keeps nothing of output cut to its bounds', () => {
+    const { script, mark } = batchScript([{ command: 'echo one' }]);
+    expect(parseBatch({ ...sh(script), cut: { stdout: 10, stderr: 0 } }, mark, 1)).to.deep.equal([]);
   });
 
   it('returns only the complete results of a script cut short', () => {

@@ -36,6 +36,7 @@ describe('connection/keeper-key', () => {
       { knownHostsFile: '/etc/ssh/ssh_known_hosts' },
       { hostKeyPolicy: 'accept-new' },
       { hostKeyPolicy: 'off' },
+      { shells: false },
     ];
     const keys = variants.map(key);
     expect(new Set(keys).size).to.equal(variants.length);
