@@ -1,7 +1,7 @@
 // The contract between the runner and a module. A module's logic runs in the tsplay process;
 // the remote host only runs POSIX sh commands that the module sends through `ctx`.
 
-import type { ProbeSet } from './module/probe.js';
+import type { Section } from './shell.js';
 
 /** The outcome of one remote command. */
 export interface ExecResult {
@@ -220,3 +220,29 @@ export interface ModuleDefinition<A = any, P = any> {
 export function defineModule<A, P = unknown>(def: ModuleDefinition<A, P>): ModuleDefinition<A, P> {
   return def;
 }
+
+/** What a probe printed (stdout and stderr together) and its exit status. */
+export type ProbeOutput = Section;
+
+/** A read: a sh command and the parser of its output (engine/module/probe.ts runs a set of them in one script). */
+export interface Probe<T> {
+  /** A read-only sh command; it runs in a subshell of its own, so `exit` ends only this probe. */
+  readonly command: string;
+  readonly parse: (o: ProbeOutput) => T;
+  /** Run as this user (through become) instead of the task's become user: postgres for psql. */
+  readonly becomeUser?: string;
+}
+
+export type ProbeSet = Record<string, Probe<unknown>>;
+
+/** Facts that come with modules (PostgreSQL's with the PostgreSQL modules), gathered with the engine's own in the same round trip. */
+export interface FactProvider {
+  /** Names this provider's probes in the shared script. */
+  readonly name: string;
+  /** The gather_subset it belongs to; 'min' (the default) is always gathered. */
+  readonly subset?: FactSubset;
+  readonly probes: ProbeSet;
+  facts(probed: Record<string, unknown>): Record<string, unknown>;
+}
+
+export type FactSubset = 'min' | 'network' | 'hardware';

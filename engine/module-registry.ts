@@ -1,11 +1,11 @@
 // The module registry: the bundled modules (static, alphabetical) and their fact providers,
 // plus extra modules loaded from --module-path folders and a `modules/` folder beside the playbook.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type SourceProblem, UsageError, ValidationError } from './errors.js';
-import type { ModuleDefinition } from './module-api.js';
-import type { FactProvider } from './runner/facts.js';
+import { compiledIsFresh, compileTs } from './compile-ts.js';
+import type { FactProvider, ModuleDefinition } from './module-api.js';
 
 /** What the playbook loader and the runner need of the modules: look one up by name. */
 export interface ModuleRegistry {
@@ -120,32 +120,4 @@ function importProblem(file: string, e: unknown): SourceProblem {
   const line = at ? Number(at[2]) : 1;
   // A .ts module runs from its compiled copy: point at the source (its line numbers may differ).
   return { file, line, col: 1, message: `cannot load module: ${err.name}: ${err.message}` };
-}
-const compiledPath = (file: string): string => join(dirname(file), '.tsplay-cache', basename(file).replace(/\.ts$/, '.mjs'));
-
-function compiledIsFresh(file: string): boolean {
-  const cached = compiledPath(file);
-  return existsSync(cached) && statSync(cached).mtimeMs >= statSync(file).mtimeMs;
-}
-
-/** TypeScript modules are transpiled (types stripped) with the typescript package, loaded lazily. */
-export async function compileTs(file: string): Promise<string> {
-  // A compiled copy newer than its source is reused: loading the typescript package costs a second.
-  if (compiledIsFresh(file)) return compiledPath(file);
-  let ts: typeof import('typescript');
-  try {
-    ts = (await import('typescript')).default;
-  } catch {
-    throw new UsageError(`${file}: loading TypeScript modules needs the 'typescript' package (npm install typescript), or compile it to .js`);
-  }
-  const out = ts.transpileModule(readFileSync(file, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    fileName: file,
-  });
-  // Beside the source, so that its imports (`tsplay`, its own packages) resolve as they would for it.
-  const dir = join(dirname(file), '.tsplay-cache');
-  mkdirSync(dir, { recursive: true });
-  const target = join(dir, basename(file).replace(/\.ts$/, '.mjs'));
-  writeFileSync(target, out.outputText);
-  return target;
 }

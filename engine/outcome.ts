@@ -16,6 +16,12 @@ export const emptyStats = (): HostStats => ({ ok: 0, changed: 0, unreachable: 0,
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored';
 
+/** Counts an outcome in its host's recap, as Ansible does: a change is also ok. (`rescued` is the play runner's: a rescue takes back the failures of its block.) */
+export function tally(s: HostStats, status: Status): void {
+  if (status === 'changed') s.ok++;
+  s[status]++;
+}
+
 /** One host's outcome of one task (or one loop item), as shown to the person running the playbook. */
 export interface TaskOutcome {
   host: string;

@@ -4,11 +4,7 @@
 // vars_files, below set_fact), templated when used as vars files are. No host is contacted.
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { ModuleError, PyRegexError, compilePyRegex, defineModule, toBinary, type ModuleContext } from '../sdk/index.js';
-// An engine action in module form: variables files load as the playbook's own vars files do
-// (positions for messages, the run's vault keyring), which is the engine's, not the SDK's.
-import { formatProblems } from '../engine/errors.js';
-import { loadYamlFile } from '../engine/yaml-source.js';
+import { ModuleError, PyRegexError, compilePyRegex, defineModule, readYamlDocuments, toBinary, type ModuleContext } from '../sdk/index.js';
 
 interface Args {
   file?: string;
@@ -63,9 +59,8 @@ function dirRoot(dir: string, baseDir: string): string {
 }
 
 function loadFile(path: string): Vars {
-  const { documents, problems } = loadYamlFile(path);
-  if (problems.length) throw new ModuleError(`cannot load ${path}:\n${formatProblems(problems)}`);
-  const data = documents[0];
+  // As the playbook's own vars files load: positions in messages, the run's vault keyring.
+  const data = readYamlDocuments(path)[0];
   if (data === null || data === undefined || data === false || data === '' || (Array.isArray(data) && !data.length)) return {};
   if (!isObj(data)) throw new ModuleError(`${path} must be stored as a dictionary/hash`);
   return data;

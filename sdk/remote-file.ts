@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { ModuleError } from '../engine/errors.js';
 import { posixCksum } from '../engine/runner/atomic-write.js';
-import { raw, type ProbeOutput, type ProbeSet } from '../engine/module/probe.js';
+import type { ProbeOutput, ProbeSet } from '../engine/module-api.js';
+import { raw } from '../engine/module/probe.js';
 import { quote } from '../engine/shell.js';
 import { type PathStat, parseStat, statProbe } from './file-attrs.js';
 

@@ -9,8 +9,19 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type Kind = 'pathlist' | 'pathspec' | 'int' | 'seconds' | 'string' | 'path' | 'bool' | 'list';
-export type KindValue<K extends Kind> = K extends 'int' | 'seconds' ? number : K extends 'bool' ? boolean : K extends 'pathlist' | 'pathspec' | 'list' ? string[] : string;
+/** The kinds of setting and the value each converts to (convert() below). */
+interface KindValues {
+  pathlist: string[];
+  pathspec: string[];
+  int: number;
+  seconds: number;
+  string: string;
+  path: string;
+  bool: boolean;
+  list: string[];
+}
+export type Kind = keyof KindValues;
+export type KindValue<K extends Kind> = KindValues[K];
 
 /** One setting: its section and key in ansible.cfg, its environment variable, its type. */
 export interface Setting<K extends Kind = Kind> {
@@ -83,7 +94,7 @@ export function parseIniConfig(text: string, file: string): Map<string, Map<stri
 /** Ansible's boolean(): yes/on/1/true/t/y are true, anything else false. */
 const bool = (v: string): boolean => ['y', 'yes', 'on', '1', 'true', 't'].includes(v.trim().toLowerCase());
 
-function convert(v: string, kind: Kind, base: string, where: string): unknown {
+function convert(v: string, kind: Kind, base: string, where: string): KindValue<Kind> {
   const path = (p: string) => resolve(base, expandHome(p.trim()));
   const list = (sep: RegExp) => v.split(sep).map((s) => s.trim()).filter(Boolean);
   switch (kind) {
@@ -107,7 +118,7 @@ function convert(v: string, kind: Kind, base: string, where: string): unknown {
       return list(/:/).map(path);
     case 'list':
       return list(/,/);
-    default:
+    case 'string':
       return v.trim();
   }
 }

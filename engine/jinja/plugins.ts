@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
-import { compileTs } from '../module-registry.js';
+import { compileTs } from '../compile-ts.js';
 import type { FilterFn, TestFn } from './evaluate.js';
 import { builtins, type Plugins } from './index.js';
 import { toPlain, truthy } from './values.js';

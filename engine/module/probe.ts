@@ -3,19 +3,8 @@
 // the code that uses it, any number of them travel in one remote script, one round trip: the
 // probes of one check now, those of several consecutive tasks later (the runner can merge their
 // sets, as long as their keys are kept apart).
-import type { HostCommands } from '../module-api.js';
-import { sections, splitSections, type Section } from '../shell.js';
-
-/** What a probe printed (stdout and stderr together) and its exit status. */
-export type ProbeOutput = Section;
-
-export interface Probe<T> {
-  /** A read-only sh command; it runs in a subshell of its own, so `exit` ends only this probe. */
-  readonly command: string;
-  readonly parse: (o: ProbeOutput) => T;
-  /** Run as this user (through become) instead of the task's become user: postgres for psql. */
-  readonly becomeUser?: string;
-}
+import type { HostCommands, Probe, ProbeOutput, ProbeSet } from '../module-api.js';
+import { sections, splitSections } from '../shell.js';
 
 export interface ProbeOptions {
   becomeUser?: string;
@@ -25,8 +14,6 @@ export const probe = <T>(command: string, parse: (o: ProbeOutput) => T, opts: Pr
 
 /** The raw output, unparsed. */
 export const raw = (command: string, opts: ProbeOptions = {}): Probe<ProbeOutput> => probe(command, (o) => o, opts);
-
-export type ProbeSet = Record<string, Probe<unknown>>;
 
 /** The parsed values of a probe set, key by key. */
 export type Probed<S extends ProbeSet> = { [K in keyof S]: S[K] extends Probe<infer T> ? T : never };

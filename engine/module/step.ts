@@ -3,8 +3,8 @@
 // re-check that proves the change took. The runner, the read-ahead of checks and every test
 // helper run modules through here, so they cannot drift apart. Check mode is decided here too.
 import { ModuleRaisedError, NotConvergedError, TsplayError } from '../errors.js';
-import type { ApplyResult, Change, ChangeKind, CheckResult, ModuleContext, ModuleDefinition, NoChange } from '../module-api.js';
-import { readProbes, type ProbeSet } from './probe.js';
+import type { ApplyResult, Change, ChangeKind, CheckResult, ModuleContext, ModuleDefinition, NoChange, ProbeSet } from '../module-api.js';
+import { readProbes } from './probe.js';
 
 /** Check mode for one task: its own `check_mode:` when set, else the run's --check. */
 export function checkModeOf(task: boolean | undefined, run: boolean): boolean {

@@ -2,19 +2,8 @@
 // operating system, the network and the hardware, each a gather_subset as Ansible names them
 // (min, network, hardware); other fact providers (PostgreSQL's lives with its modules) are
 // handed in by the composition root, and all the probes chosen share that one round trip.
-import type { Connection } from '../module-api.js';
-import { parseProbes, probeScript, raw, type ProbeOutput, type ProbeSet } from '../module/probe.js';
-
-export interface FactProvider {
-  /** Names this provider's probes in the shared script. */
-  readonly name: string;
-  /** The gather_subset it belongs to; 'min' (the default) is always gathered. */
-  readonly subset?: FactSubset;
-  readonly probes: ProbeSet;
-  facts(probed: Record<string, unknown>): Record<string, unknown>;
-}
-
-export type FactSubset = 'min' | 'network' | 'hardware';
+import type { Connection, FactProvider, FactSubset, ProbeOutput, ProbeSet } from '../module-api.js';
+import { parseProbes, probeScript, raw } from '../module/probe.js';
 
 const text = (o: unknown): string => (o as ProbeOutput).out;
 

@@ -12,7 +12,7 @@ import { factsDict, gatherFacts, selectSubsets } from './facts.js';
 import { cryptPassword } from './crypt.js';
 import { LayeredVars } from './host-vars.js';
 import { RunState, type RunOptions, type StopSignal } from './run-state.js';
-import type { HostStats } from '../outcome.js';
+import { type HostStats, tally } from '../outcome.js';
 import { runTaskOnHost } from './task-runner.js';
 import { Prefetcher } from './prefetch-checks.js';
 
@@ -137,12 +137,12 @@ class PlayRunner {
         // Ansible's dictionary beside the ansible_* names: the same facts, keys without the prefix.
         s.facts = { ...facts, ansible_facts: factsDict(facts) };
         for (const x of want) s.factSubsets.add(x);
-        s.stats.ok++;
+        tally(s.stats, 'ok');
         this.reporter.outcome({ host: h, status: 'ok', durationMs: Date.now() - t0 });
       } catch (e) {
         if (!(e instanceof ConnectionError)) throw e;
         s.unreachable = true;
-        s.stats.unreachable++;
+        tally(s.stats, 'unreachable');
         this.reporter.outcome({ host: h, status: 'unreachable', message: e.reason, durationMs: Date.now() - t0 });
       }
     });
@@ -294,7 +294,7 @@ class PlayRunner {
   private failHost(h: string, e: unknown, failed: Set<string>, task?: Task): void {
     this.reporter.outcome({ host: h, status: 'failed', message: (e as Error).message, durationMs: 0 });
     this.run.host(h)!.lastFailure = { task: task ? failedTask(task) : {}, result: { failed: true, msg: (e as Error).message } };
-    this.run.host(h)!.stats.failed++;
+    tally(this.run.host(h)!.stats, 'failed');
     this.run.host(h)!.failed = true;
     failed.add(h);
   }

@@ -1,11 +1,11 @@
 // The state of one run: per-host variables and status, the connection pool, and scopes.
 import { Evaluator } from '../expressions.js';
 import type { Plugins } from '../jinja/index.js';
+import type { FactProvider } from '../module-api.js';
 import type { ModuleRegistry } from '../module-registry.js';
 import type { TagFilter } from '../playbook/tags.js';
 import type { Play } from '../playbook/model.js';
 import type { Reporter } from '../output/reporter.js';
-import type { FactProvider } from './facts.js';
 import type { ConnectionDefaults } from '../connection/kind.js';
 import { ConnectionPool } from './connections.js';
 import { dataLayer, hostvarsMapping, type Layer, LayeredVars } from './host-vars.js';

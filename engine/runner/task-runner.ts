@@ -13,7 +13,7 @@ import { createModuleContext } from './module-context.js';
 import { withItems } from '../playbook/with-loops.js';
 import { dataLayer } from './host-vars.js';
 import type { RunState } from './run-state.js';
-import type { Status } from '../outcome.js';
+import { type Status, tally } from '../outcome.js';
 
 const HIDDEN = 'the output has been hidden due to "no_log: true"';
 
@@ -126,7 +126,7 @@ export async function runTaskOnHost(run: RunState, task: ModuleTask, host: strin
   return finish(run, task, host, { status, result, predicted: false, message: failed?.message });
 
   function skipped(): HostTaskResult {
-    state.stats.skipped++;
+    tally(state.stats, 'skipped');
     if (task.register) state.hostFacts[task.register] = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
     return { status: 'skipped', changed: false, result: { skipped: true }, notify: false };
   }
@@ -353,30 +353,8 @@ function report(
 function finish(run: RunState, task: ModuleTask, host: string, o: ItemOutcome): HostTaskResult {
   const state = run.host(host)!;
   if (task.register) state.hostFacts[task.register] = o.result;
-  const s = state.stats;
-  switch (o.status) {
-    case 'changed':
-      s.ok++;
-      s.changed++;
-      break;
-    case 'ok':
-      s.ok++;
-      break;
-    case 'skipped':
-      s.skipped++;
-      break;
-    case 'unreachable':
-      s.unreachable++;
-      break;
-    case 'failed':
-      if (task.ignoreErrors) s.ignored++;
-      else s.failed++;
-      break;
-    case 'ignored':
-      s.ignored++;
-      break;
-  }
   const status: Status = o.status === 'failed' && task.ignoreErrors ? 'ignored' : o.status;
+  tally(state.stats, status);
   return { status, changed: o.status === 'changed', result: o.result, notify: o.status === 'changed' };
 }
 

@@ -94,7 +94,7 @@ describe('cli/flags: a flag is one declaration', () => {
     const none = withConfig({}, {}) as unknown as Record<FlagName, unknown>;
     for (const [name, f] of entries.filter(([, f]) => f.setting)) {
       const s = f.setting!;
-      // Ansible's own names for every setting tsplay reads; tsplay's own are [tsplay] and TSPLAY_*.
+      // Ansible's own names for Ansible's settings; tsplay's own live in [tsplay], TSPLAY_*.
       expect(s.env, name).to.equal(`${s.section === 'tsplay' ? 'TSPLAY' : 'ANSIBLE'}_${s.key.toUpperCase()}`);
       const fills = (env: Record<string, string>, cwd: string) => (withConfig({}, loadAnsibleConfig(SETTINGS, { HOME: cwd, ...env }, cwd)) as unknown as Record<FlagName, unknown>)[name];
       for (const via of ['file', 'env'] as const) {
