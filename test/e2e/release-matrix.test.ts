@@ -1,8 +1,8 @@
 // The release matrix on the lab: for each release, site.yml on fresh hosts, a rerun that changes
 // nothing, the failover drill and the rejoin of the old primary. bookworm is
 // test/e2e/playbooks.test.ts and lifecycle.test.ts; this suite runs the others (TSPLAY_LAB_MATRIX,
-// default "bullseye,trixie") one after the other under the lab reservation, prints what each
-// costs, and gives the lab back as bookworm.
+// default "bullseye,trixie,bookworm-pg10") one after the other under the lab reservation, prints
+// what each costs, and gives the lab back as bookworm.
 import { expect } from 'chai';
 import { ASTRA_PG_HBA_LINE } from '../../lab/astra-like.js';
 import { labExec, labReset, labStatus, labUp, reserveLab } from '../../lab/commands.js';
@@ -10,7 +10,7 @@ import { parseRelease } from '../../lab/base-image.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { requireRootOrSkip } from '../support/root.js';
 
-const MATRIX = (process.env.TSPLAY_LAB_MATRIX ?? 'bullseye,trixie').split(',').filter(Boolean).map((r) => parseRelease(r));
+const MATRIX = (process.env.TSPLAY_LAB_MATRIX ?? 'bullseye,trixie,bookworm-pg10').split(',').filter(Boolean).map((r) => parseRelease(r));
 const HOSTS = ['master', 'slave', 'balancer'];
 
 function recap(out: string): Record<string, Record<string, number>> {
@@ -22,6 +22,7 @@ function recap(out: string): Record<string, Record<string, number>> {
   return result;
 }
 
+const address = async (host: string) => (await labStatus()).hosts.find((h) => h.name === host)!.address;
 const explain = (r: CliResult) => `exit ${r.code}\n${r.stdout.slice(-8000)}\n${r.stderr}`;
 const seconds = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
 
@@ -117,12 +118,17 @@ describe('release matrix on the lab (e2e)', function () {
           const master = await labExec('master', ['sh', '-c', 'cat /etc/postgresql/10/main/pg_hba.conf /etc/parsec/mswitch.conf']);
           expect(master.stdout).to.include(`#${ASTRA_PG_HBA_LINE}  # commented out by tsplay`).and.not.match(/^host\s+all\s+all\s+0\.0\.0\.0\/0/m);
           expect(master.stdout).to.match(/^zero_if_notfound: yes$/m);
+          // With the broad line gone the playbooks' narrow lines decide: the slave may stream and
+          // rewind, but not open any other database on the master.
+          const fromSlave = await labExec('slave', ['su', 'postgres', '-s', '/bin/sh', '-c', `cd / && psql -X -w -h ${await address('master')} -d template1 -c 'SELECT 1'`]);
+          expect(fromSlave.code).to.not.equal(0);
+          expect(fromSlave.stderr).to.include(`no pg_hba.conf entry for host "${await address('slave')}"`);
           // rsync -e ssh went through the OpenSSH 7.4 wrapper
           const ssh = await labExec('master', ['sh', '-c', 'su postgres -s /bin/sh -c "command -v ssh; ssh -o StrictHostKeyChecking=accept-new -G x 2>&1; echo rc=\\$?"']);
           expect(ssh.stdout).to.match(/^\/usr\/local\/bin\/ssh$/m).and.include('unsupported option "accept-new"').and.include('rc=255');
           // known_hosts has every host key type the slave's sshd offers (rsa, ecdsa, ed25519 here),
           // under its address and its name, so a client that negotiates any of them finds its key.
-          const slaveAddress = (await labStatus()).hosts.find((h) => h.name === 'slave')!.address;
+          const slaveAddress = await address('slave');
           const keys = (await labExec('slave', ['sh', '-c', 'cut -d" " -f1,2 /etc/ssh/ssh_host_*_key.pub'])).stdout.trim().split('\n');
           expect(keys.map((k) => k.split(' ')[0]).sort()).to.deep.equal(['ecdsa-sha2-nistp256', 'ssh-ed25519', 'ssh-rsa']);
           const known = (await labExec('master', ['cat', '/var/lib/postgresql/.ssh/known_hosts'])).stdout.split('\n');
