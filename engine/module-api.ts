@@ -190,9 +190,9 @@ export interface ModuleDefinition<A = any, P = any> {
   expressionArgs?: string[];
   /**
    * The check only reads state that stays as it is while nothing changes the host (files,
-   * packages, rules; not a port that is coming up, not the clock): the runner may then read it
-   * ahead, in one round trip with the checks of the tasks around it, and hand the check the
-   * results. Outcomes are the same either way (engine/runner/prefetch-checks.ts).
+   * packages, rules; not a port that is coming up, not the clock): the runner may then read its
+   * declared `probes` ahead, in one round trip with those of the tasks around it, and hand the
+   * check the results. Outcomes are the same either way (engine/runner/prefetch-checks.ts).
    */
   speculative?: boolean;
   /** Example YAML for `tsplay doc`. */

@@ -3,7 +3,7 @@
 // the code that uses it, any number of them travel in one remote script, one round trip: the
 // probes of one check now, those of several consecutive tasks later (the runner can merge their
 // sets, as long as their keys are kept apart).
-import type { HostCommands, Probe, ProbeOutput, ProbeSet } from '../module-api.js';
+import type { ExecOptions, HostCommands, Probe, ProbeOutput, ProbeSet } from '../module-api.js';
 import { sections, splitSections } from '../shell.js';
 
 export interface ProbeOptions {
@@ -18,15 +18,18 @@ export const raw = (command: string, opts: ProbeOptions = {}): Probe<ProbeOutput
 /** The parsed values of a probe set, key by key. */
 export type Probed<S extends ProbeSet> = { [K in keyof S]: S[K] extends Probe<infer T> ? T : never };
 
-/** A set split by the user its probes run as: one script (one round trip) each; most sets have one. */
-export function probeRuns(set: ProbeSet): { becomeUser?: string; set: ProbeSet }[] {
+/**
+ * The commands that read a set: one script (one round trip) per user its probes run as; most
+ * sets have one. The runner's read-ahead sends exactly these, ahead of the check.
+ */
+export function probeCommands(set: ProbeSet): { script: string; opts: ExecOptions; set: ProbeSet }[] {
   const runs = new Map<string | undefined, ProbeSet>();
   for (const [k, p] of Object.entries(set)) {
     const run = runs.get(p.becomeUser) ?? {};
     run[k] = p;
     runs.set(p.becomeUser, run);
   }
-  return [...runs].map(([becomeUser, s]) => (becomeUser === undefined ? { set: s } : { becomeUser, set: s }));
+  return [...runs].map(([becomeUser, s]) => ({ script: probeScript(s), opts: becomeUser === undefined ? {} : { becomeUser }, set: s }));
 }
 
 /**
@@ -36,9 +39,7 @@ export function probeRuns(set: ProbeSet): { becomeUser?: string; set: ProbeSet }
  */
 export async function readProbes<S extends ProbeSet>(host: Pick<HostCommands, 'run'>, set: S): Promise<Probed<S>> {
   const out: Record<string, unknown> = {};
-  for (const run of probeRuns(set)) {
-    Object.assign(out, parseProbes(run.set, await host.run(probeScript(run.set), run.becomeUser === undefined ? {} : { becomeUser: run.becomeUser })));
-  }
+  for (const c of probeCommands(set)) Object.assign(out, parseProbes(c.set, await host.run(c.script, c.opts)));
   return out as Probed<S>;
 }
 

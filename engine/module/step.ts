@@ -40,7 +40,10 @@ export function checkOnly<A>(mod: ModuleDefinition<A>, ctx: ModuleContext, args:
   });
 }
 
-/** The probes a module's check declares for these arguments (none: it reads for itself). */
+/**
+ * The probes a module's check declares for these arguments (none: it reads for itself). The
+ * read-ahead of checks (engine/runner/prefetch-checks.ts) sends these for several tasks at once.
+ */
 export function probesOf<A>(mod: ModuleDefinition<A>, args: A): ProbeSet | undefined {
   const set = mod.probes?.(args);
   return set && Object.keys(set).length ? set : undefined;

@@ -1,10 +1,12 @@
-// Speculative batched checks. Checks only read, so the checks of several consecutive tasks on a
-// host can be read ahead in one round trip: each check is started with a context whose
-// connection only records the first command it sends; those commands travel together
-// (PrefetchingConnection.prefetch) and wait there for the real checks, which then run as usual
-// and find their reads already done. A task that changes the host (an apply), or any command
-// the prefetch did not foresee, drops what is waiting, and the next task reads ahead afresh:
-// the outcomes are those of a run without batching, only the round trips differ.
+// Speculative batched checks. Checks only read, and a speculative module declares what its check
+// reads (probes: engine/module/probe.ts), so the reads of several consecutive tasks on a host can
+// travel in one round trip before those tasks run: for each task of the window the read-ahead
+// renders its arguments and takes the probe scripts its step would send (probesOf, probeCommands,
+// through the task's own context: become and environment included); the scripts of all of them
+// travel together (PrefetchingConnection.prefetch) and wait there for the real checks, which then
+// run as usual and find their reads already done. A task that changes the host (an apply), or any
+// command the read-ahead did not foresee, drops what is waiting, and the next task reads ahead
+// afresh: the outcomes are those of a run without batching, only the round trips differ.
 //
 // A window of tasks ends before anything whose outcome could change what a later task reads
 // or renders: a task that is not a speculative module, a loop, delegate_to, run_once, until,
@@ -16,12 +18,11 @@ import { PrefetchingConnection } from '../connection/prefetch.js';
 import type { BatchCommand } from '../connection/batch-script.js';
 import type { RunState } from './run-state.js';
 import { prepareTask, taskCheckMode } from './task-runner.js';
-import { checkOnly } from '../module/step.js';
+import { probesOf } from '../module/step.js';
+import { probeCommands } from '../module/probe.js';
 
 /** The most tasks read ahead in one round trip. */
 export const BATCH_TASKS = 64;
-/** How long a check may take on the controller before its first command (template rendering). */
-const FIRST_COMMAND_MS = 200;
 
 /** The tasks read ahead together with `tasks[i]` (empty when that task is not readable ahead). */
 export function batchWindow(run: RunState, tasks: Task[], i: number, limit = BATCH_TASKS): ModuleTask[] {
@@ -36,27 +37,27 @@ export function batchWindow(run: RunState, tasks: Task[], i: number, limit = BAT
   return out;
 }
 
-/** Records the first command a check sends and never answers it: the check goes no further. */
-class FirstCommand implements Connection {
+/**
+ * Takes down the commands a context sends, as they would reach the host (become and environment
+ * applied), and answers none of them: the read-ahead learns what a task's probes will send.
+ */
+class CommandRecorder implements Connection {
   readonly roundTrips = 0;
-  sent: BatchCommand | undefined;
-  private reached!: () => void;
-  readonly first = new Promise<void>((resolve) => (this.reached = resolve));
-  /** As the host's connection has it, so that the check sends what it will send there. */
+  readonly sent: BatchCommand[] = [];
+  /** As the host's connection has it, so that the context sends what it will send there. */
   readonly execAs?: Connection['execAs'];
 
   constructor(readonly host: string, like: Connection) {
-    if (like.execAs) this.execAs = (as, command, opts = {}) => this.record({ command, stdin: opts.stdin, as });
+    if (like.execAs) this.execAs = async (as, command, opts = {}) => this.record({ command, stdin: opts.stdin, as });
   }
 
-  exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return this.record({ command, stdin: opts.stdin });
   }
 
-  private record(c: BatchCommand): Promise<ExecResult> {
-    this.sent ??= c;
-    this.reached();
-    return new Promise<never>(() => undefined);
+  private record(c: BatchCommand): ExecResult {
+    this.sent.push(c);
+    return { stdout: '', stderr: '', code: 0 };
   }
 
   async close(): Promise<void> {}
@@ -73,7 +74,7 @@ interface HostReadAhead {
  * Per host: what was read ahead last, and how far to read next. The window starts wide; a change
  * (which drops what is waiting) narrows it to 2, and each window used up doubles it again, so a
  * run that changes every task reads few checks it cannot use. A host where two read-aheads in
- * a row served nothing (checks whose commands differ from run to run) is read no more.
+ * a row served nothing is read no more.
  */
 export class Prefetcher {
   private last = new Map<string, HostReadAhead>();
@@ -84,7 +85,7 @@ export class Prefetcher {
 
   /**
    * Before `tasks[i]` runs on `host`: unless its read is already waiting, reads ahead the
-   * checks of its window in one round trip.
+   * probes of its window in one round trip.
    */
   async before(tasks: Task[], i: number, host: string): Promise<void> {
     if ((this.wasted.get(host) ?? 0) >= 2) return;
@@ -107,37 +108,34 @@ export class Prefetcher {
     const commands: BatchCommand[] = [];
     const read: ModuleTask[] = [];
     for (const t of window) {
-      const c = await this.firstCommand(t, host, conn);
-      if (!c) continue;
-      commands.push(c);
+      const c = await this.probeCommands(t, host, conn);
+      if (!c.length) continue;
+      commands.push(...c);
       read.push(t);
     }
-    if (commands.length < 2) return;
+    if (read.length < 2) return;
     const kept = await conn.prefetch(commands);
     if ((this.run.opts.verbosity ?? 0) >= 3) {
-      this.run.opts.log?.(`${host}: batch: ${kept} of ${commands.length} checks read ahead in one round trip (${read.map((t) => `'${t.name ?? t.module.name}'`).join(', ')})`);
+      const names = read.map((t) => `'${t.name ?? t.module.name}'`).join(', ');
+      this.run.opts.log?.(`${host}: batch: the probes of ${read.length} checks read ahead in one round trip (${kept} of ${commands.length} scripts kept: ${names})`);
     }
     this.last.set(host, { tasks: new Set(window), generation: conn.generation, served: conn.served });
   }
 
-  /** The first command the task's check would send on the host now, if it sends one. */
-  private async firstCommand(task: ModuleTask, host: string, conn: Connection): Promise<BatchCommand | undefined> {
-    const recorder = new FirstCommand(host, conn);
+  /** The commands the task's step would send on the host now to read its declared probes. */
+  private async probeCommands(task: ModuleTask, host: string, conn: Connection): Promise<BatchCommand[]> {
+    const recorder = new CommandRecorder(host, conn);
     try {
       const ev = this.run.scope(host, task.vars, task.defaults, taskCheckMode(this.run, task));
-      if (!ev.test(task.when)) return undefined;
+      if (!ev.test(task.when)) return [];
       const prepared = await prepareTask(this.run, task, host, ev, recorder);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        checkOnly(prepared.module, prepared.ctx, prepared.args).catch(() => undefined),
-        recorder.first,
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_COMMAND_MS))),
-      ]);
-      clearTimeout(timer);
+      const set = probesOf(prepared.module, prepared.args);
+      if (!set) return [];
+      for (const c of probeCommands(set)) await prepared.ctx.run(c.script, c.opts);
     } catch {
-      // A task that cannot be prepared now (an undefined variable, bad arguments) fails when it
-      // runs, with its own message; nothing to read ahead for it.
-      return undefined;
+      // A task that cannot be prepared now (an undefined variable, bad arguments its probes
+      // refuse) fails when it runs, with its own message; nothing to read ahead for it.
+      return [];
     }
     return recorder.sent;
   }

@@ -130,10 +130,58 @@ describe('integration: round trips', function () {
     expect(total(a.counts), 'batching never costs more round trips').to.be.at.most(total(b.counts));
   });
 
+  // Tasks that read what the task before them wrote, in one window: a read served from before the
+  // write would report a change (and append the line again, report the old checksum, …).
+  const DEPENDENT = `- hosts: all
+  gather_facts: false
+  vars: {d: "{{ playbook_dir }}/{{ inventory_hostname }}"}
+  tasks:
+    - {name: dir, file: {path: "{{ d }}", state: directory, mode: "0750"}}
+    - {name: dir again, file: {path: "{{ d }}", state: directory, mode: "0750"}}
+    - {name: add, file_line: {path: "{{ d }}/conf", line: "a=1", create: true}}
+    - {name: add again, file_line: {path: "{{ d }}/conf", line: "a=1"}}
+    - {name: edit, blockinfile: {path: "{{ d }}/conf", block: "b=2"}}
+    - {name: edit again, blockinfile: {path: "{{ d }}/conf", block: "b=2"}}
+    - {name: refused, file_line: {path: "{{ d }}/conf", regexp: "^a=", search_string: "a=", line: "x"}, ignore_errors: true}
+    - {name: skipped, file_line: {path: "{{ d }}/conf", line: "never"}, when: false}
+    - {name: copy, copy: {dest: "{{ d }}/c", content: "{{ inventory_hostname }}\\n", mode: "0600"}}
+    - {name: copy again, copy: {dest: "{{ d }}/c", content: "{{ inventory_hostname }}\\n", mode: "0600"}}
+    - {name: stat, stat: {path: "{{ d }}/c", checksum_algorithm: sha256}, register: st}
+    - {name: show, debug: {msg: "{{ st.stat.checksum }} {{ st.stat.mode }}"}}
+`;
+
+  it('a task that reads what the one before it wrote sees the write, batching on or off', async () => {
+    const files = { 'inventory.yml': localInventory(['h1', 'h2']), 'site.yml': DEPENDENT };
+    const on = playbookDir(files);
+    const off = playbookDir(files);
+    const a = await countedRun(on, 'site.yml');
+    const b = await withoutBatching(() => countedRun(off, 'site.yml'));
+    expect(a.code, a.out).to.equal(0);
+    const norm = (o: string, d: string) => o.replaceAll(d, 'DIR').split('\n').sort();
+    expect(norm(a.out, on)).to.deep.equal(norm(b.out, off));
+    for (const dir of [on, off]) {
+      for (const h of ['h1', 'h2']) {
+        expect(readFileSync(join(dir, h, 'conf'), 'utf8')).to.equal('a=1\n# BEGIN ANSIBLE MANAGED BLOCK\nb=2\n# END ANSIBLE MANAGED BLOCK\n');
+        expect(readFileSync(join(dir, h, 'c'), 'utf8')).to.equal(`${h}\n`);
+      }
+    }
+    const line = (task: string, status: string) => new RegExp(`TASK \\[${task}\\][^\\n]*\\n(?:.*\\n)*?${status}: \\[h1\\]`);
+    for (const [task, status] of [['dir', 'changed'], ['dir again', 'ok'], ['add', 'changed'], ['add again', 'ok'], ['edit', 'changed'], ['edit again', 'ok'], ['copy', 'changed'], ['copy again', 'ok']]) {
+      expect(a.out, `${task}: ${status}`).to.match(line(task, status));
+    }
+    expect(a.out).to.include('parameters are mutually exclusive: regexp|search_string');
+    expect(a.out).to.match(/"?[0-9a-f]{64} 0600"?/);
+    // The same run again changes nothing: its checks travel together (stat's register ends a window).
+    const again = await countedRun(on, 'site.yml');
+    expect(again.out).not.to.include('changed:');
+    const total = (c: Counter['counts']) => Object.values(c).reduce((n, hs) => n + Object.values(hs).reduce((x, y) => x + y, 0), 0);
+    expect(total(again.counts), JSON.stringify(again.counts)).to.equal(2);
+  });
+
   it('-vvv shows each read-ahead batch', async () => {
     const dir = playbookDir({ 'inventory.yml': localInventory(['h1']), 'site.yml': play(false), 'h1.conf': CONTENT });
     const r = await countedRun(dir, 'site.yml', 3);
-    expect(r.out).to.match(/h1: batch: 5 of 5 checks read ahead in one round trip \('line 1', 'line 2', 'line 3', 'line 4', 'line 5'\)/);
+    expect(r.out).to.match(/h1: batch: the probes of 5 checks read ahead in one round trip \(5 of 5 scripts kept: 'line 1', 'line 2', 'line 3', 'line 4', 'line 5'\)/);
   });
 
   it('file, copy and template that change nothing are read ahead together: one per host', async () => {
