@@ -3,8 +3,9 @@
 // for Ansible. A run attaches one socket per host (keeper-wire.ts): `open` with the host's
 // settings, then `exec`s. A connection is kept `persist` seconds after its last run detached;
 // the keeper ends when it keeps nothing. A kept connection is handed only to a run whose
-// settings give the same key (keeper-key.ts), and only after its host key passed the same
-// known_hosts check a new connection makes. A run that goes away mid-command has that
+// settings give the same key (keeper-key.ts), only after its host key passed the same
+// known_hosts check a new connection makes, and only when it still answers (else the run gets a
+// new connection). A run that goes away mid-command has that
 // command's channel closed, as a dropped connection would. Nothing is logged: the keeper has
 // no output at all (secrets come in on the socket only).
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,8 @@ import { knownHostsOf, SshConnection, type SshSettings } from './ssh.js';
 const START_GRACE_MS = 10_000;
 /** How long a keeper that keeps nothing waits for another run (a run's hosts attach one by one). */
 const IDLE_GRACE_MS = 1_000;
+/** How long a kept connection may take to answer before a run is given a new one instead. */
+const ANSWER_MS = 2_000;
 
 interface Kept {
   conn: SshConnection;
@@ -120,7 +123,8 @@ export async function serveKeeper(socketPath: string): Promise<void> {
           const settings = head.settings as SshSettings;
           const key = connectionKey(settings, secret);
           let k = kept.get(key);
-          if (k && (await k.opened.then(() => k!.conn.connected(), () => false))) {
+          // Handed out only when it answers: a host that went away silently would hang the run.
+          if (k && (await k.opened.then(() => k!.conn.answers(ANSWER_MS), () => false))) {
             // The check a new connection would make, against today's known_hosts.
             const verdict = verifyHostKey(knownHostsOf(settings), settings.address, settings.port, k.conn.hostKey!, settings.hostKeyPolicy);
             if (!verdict.ok) {

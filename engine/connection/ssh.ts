@@ -80,6 +80,23 @@ export class SshConnection implements Connection {
     return !!c?.isConnected();
   }
 
+  /**
+   * True when a command comes back within `ms`: the connection is up at both ends. A host that
+   * went away without closing (stopped, rebooted, cut off) leaves the TCP connection looking open
+   * until keepalives give up, a minute later.
+   */
+  async answers(ms: number): Promise<boolean> {
+    if (!(await this.connected())) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const probe = this.exec(':').then((r) => r.code === 0, () => false);
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+      return await Promise.race([probe, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Connects now (the keeper opens a connection before it answers a run). */
   async ready(): Promise<void> {
     await this.connect();

@@ -3,13 +3,30 @@
 // own, a kept connection's host key is checked again as a new connection's would be, and a
 // keeper killed in the middle of a run leaves the rest of the run to a direct connection.
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { playbookDir, removePlaybookDirs, runCli } from '../support/cli.js';
 import { requireRootOrSkip } from '../support/root.js';
 import { LOOPBACK, startSshd, type TestSshd } from '../support/sshd.js';
+
+/** A process and all of its descendants, from /proc. */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
 
 describe('connection keeper (real sshd on 127.0.0.1)', function () {
   this.timeout(60_000);
@@ -118,6 +135,33 @@ describe('connection keeper (real sshd on 127.0.0.1)', function () {
     const third = await run(dir);
     expect(third.code, third.stdout + third.stderr).to.equal(0);
     expect((await status()).pid).to.not.equal(pid);
+  });
+
+  it('gives a run a new connection when the kept one no longer answers (a host stopped without closing it)', async function () {
+    this.timeout(30_000);
+    const dir = playbookDir({});
+    site(dir, { box: box() }, [{ command: 'true' }]);
+    expect((await run(dir)).code).to.equal(0);
+    // Every session process of this sshd stopped: the TCP connections stay open, nothing answers.
+    const sessions = processTree(sshd.pid).filter((p) => p !== sshd.pid);
+    for (const p of sessions) process.kill(p, 'SIGSTOP');
+    try {
+      const before = { logins: await logins(), handshakes: (await status()).handshakes };
+      const started = Date.now();
+      const r = await run(dir);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      expect(Date.now() - started, 'no wait for keepalives to give up').to.be.below(10_000);
+      expect((await logins()) - before.logins, 'a new login').to.equal(1);
+      expect((await status()).handshakes - before.handshakes).to.equal(1);
+    } finally {
+      for (const p of sessions) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
   });
 
   it('refuses a keeper directory that group or others can reach: the run connects directly and says why', async () => {
