@@ -1,9 +1,10 @@
 // The drills' writer: an application that inserts single rows through the balancer the whole
 // time a drill runs, and records which inserts the server acknowledged (COMMIT returned). After
 // the drill, `stop` reads back which acknowledged rows the new primary has: an acknowledged row
-// that is missing is a lost write. Lab only: the password comes from the lab's secrets file.
-//   node dist/lab/drill-writer.js start --host H --port P --run RUN --state DIR
-//   node dist/lab/drill-writer.js stop  --host H --port P --run RUN --state DIR [--cut EPOCH_MS]
+// that is missing is a lost write. Lab only: the password (postgres_db_password) comes from the
+// lab's secrets file, or from the file --secrets names.
+//   node dist/lab/drill-writer.js start --host H --port P --run RUN --state DIR [--secrets FILE]
+//   node dist/lab/drill-writer.js stop  --host H --port P --run RUN --state DIR [--secrets FILE] [--cut EPOCH_MS]
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ interface Opts {
   port: number;
   run: string;
   state: string;
+  secrets: string;
   cut?: number;
 }
 
@@ -31,11 +33,11 @@ function options(args: string[]): Opts {
     return v;
   };
   const cut = get('cut');
-  return { host: need('host'), port: Number(need('port')), run: need('run'), state: need('state'), cut: cut === undefined ? undefined : Number(cut) };
+  return { host: need('host'), port: Number(need('port')), run: need('run'), state: need('state'), secrets: get('secrets') ?? SECRETS_FILE, cut: cut === undefined ? undefined : Number(cut) };
 }
 
-const password = (): string => String((parse(readFileSync(SECRETS_FILE, 'utf8')) as Record<string, unknown>).postgres_db_password);
-const client = (o: Opts) => new pg.Client({ host: o.host, port: o.port, user: 'postgres', password: password(), database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 3000 });
+const password = (o: Opts): string => String((parse(readFileSync(o.secrets, 'utf8')) as Record<string, unknown>).postgres_db_password);
+const client = (o: Opts) => new pg.Client({ host: o.host, port: o.port, user: 'postgres', password: password(o), database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 3000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Inserts row n = 1, 2, … every 50 ms; each acknowledgement is appended to DIR/acks as "n epoch_ms". */
@@ -154,6 +156,6 @@ if (command === 'start') await start(o);
 else if (command === 'loop') await loop(o);
 else if (command === 'stop') await stop(o);
 else {
-  console.error('usage: drill-writer.js start|stop --host H --port P --run RUN --state DIR [--cut EPOCH_MS]');
+  console.error('usage: drill-writer.js start|stop --host H --port P --run RUN --state DIR [--secrets FILE] [--cut EPOCH_MS]');
   process.exit(5);
 }
