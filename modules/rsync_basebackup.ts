@@ -28,11 +28,14 @@ interface Args {
   rewind: boolean;
   rewind_user: string;
   rewind_password?: string;
+  slot_name?: string;
 }
 
 interface Plan {
-  /** false: only ~/.pgpass needs its line; the standby itself is in order. */
+  /** false: only the standby configuration (config) or ~/.pgpass needs writing; the data is in order. */
   reseed: boolean;
+  /** Rewrite the standby configuration (primary_slot_name differs) without copying anything. */
+  config?: boolean;
   /** Try pg_rewind first: the standby side is a stale former primary of the source's cluster. */
   rewind?: boolean;
   /** The postgres user's home on the standby (for ~/.pgpass). */
@@ -89,16 +92,22 @@ async function readSource(ctx: ModuleContext, a: Args, s: Settings): Promise<PgN
  * The standby's probes, as postgres: data directory, recovery settings, server state, ~/.pgpass,
  * and the node's identity (timeline, system identifier) for the refusal rules.
  */
+/** The WAL receiver's status and conninfo, as one line (nothing when the cluster is stopped). */
+function receiverScript(a: Args, s: Settings): string {
+  const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
+  const receiver = `printf '%s\\n' 'SELECT status || chr(32) || coalesce(conninfo, chr(32)) FROM pg_stat_wal_receiver;' | ${psqlCommand({ db: 'postgres', port: a.port })} -At`;
+  return `if ${status} >/dev/null 2>&1; then ${receiver}; fi`;
+}
+
 function probes(a: Args, s: Settings): ProbeSet {
   const d = quote(s.data);
   const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
-  const receiver = `printf '%s\\n' 'SELECT status || chr(32) || coalesce(conninfo, chr(32)) FROM pg_stat_wal_receiver;' | ${psqlCommand({ db: 'postgres', port: a.port })} -At`;
   const own = {
     version: `cat -- ${d}/PG_VERSION`,
     signal: s.v >= 12 ? `test -e ${d}/standby.signal` : `test -e ${d}/recovery.conf`,
     conf: `cat -- ${d}/${s.v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf'}`,
     running: `${status} >/dev/null 2>&1`,
-    receiver: `if ${status} >/dev/null 2>&1; then ${receiver}; fi`,
+    receiver: receiverScript(a, s),
     home: `getent passwd ${PG_USER} | cut -d: -f6`,
     pgpass: a.replication_password === undefined ? 'true' : `cat -- "$(getent passwd ${PG_USER} | cut -d: -f6)/.pgpass" 2>/dev/null || true`,
   };
@@ -109,6 +118,21 @@ function probes(a: Args, s: Settings): ProbeSet {
 
 /** pg_stat_wal_receiver.status at the start of the probe's output line. */
 const RECEIVER_STATUS = /^(streaming|starting|waiting|restarting|stopping|stopped|catchup) /m;
+
+const NOT_STREAMING = 'the standby runs but does not stream';
+
+/**
+ * A configured standby that runs but does not stream may only be reconnecting: restarted together
+ * with its primary (a configuration change restarts both), its WAL receiver retries every 5 s
+ * (wal_retrieve_retry_interval). Up to 12 s for it to stream before a base backup replaces it.
+ */
+async function streamsSoon(ctx: ModuleContext, a: Args, s: Settings): Promise<boolean> {
+  for (let i = 0; i < 12; i++) {
+    const out = await ctx.run(`cd / && sleep 1 && { ${receiverScript(a, s)}; }`, { becomeUser: PG_USER });
+    if (RECEIVER_STATUS.exec(out)?.[1] === 'streaming') return true;
+  }
+  return false;
+}
 
 /** Why the standby needs seeding ([] when it is a standby of this primary). */
 function problems(a: Args, s: Settings, p: Record<string, { out: string; rc: number }>): string[] {
@@ -127,13 +151,24 @@ function problems(a: Args, s: Settings, p: Record<string, { out: string; rc: num
   if ((ci.user ?? PG_USER) !== a.replication_user) out.push(`primary_conninfo user is ${ci.user ?? PG_USER}, not ${a.replication_user}`);
   if (out.length === 0 && p.running?.rc === 0) {
     const status = RECEIVER_STATUS.exec(p.receiver?.out ?? '')?.[1] ?? 'none';
-    if (status !== 'streaming') out.push(`the standby runs but does not stream (WAL receiver: ${status})`);
+    if (status !== 'streaming') out.push(`${NOT_STREAMING} (WAL receiver: ${status})`);
   }
   return out;
 }
 
+/** primary_slot_name as configured, when it is not slot_name (the data and the rest are in order). */
+function slotProblem(a: Args, s: Settings, p: Record<string, { out: string; rc: number }>): string | undefined {
+  const have = confSetting(p.conf?.rc === 0 ? p.conf.out : '', 'primary_slot_name') || undefined;
+  if (have === a.slot_name) return undefined;
+  const file = s.v >= 12 ? 'postgresql.auto.conf' : 'recovery.conf';
+  return have === undefined ? `no primary_slot_name in ${file}` : `primary_slot_name is ${have} in ${file}, not ${a.slot_name ?? 'unset'}`;
+}
+
+const configName = (a: Args, s: Settings): string =>
+  s.v >= 12 ? `standby.signal and primary_conninfo${a.slot_name !== undefined ? ', primary_slot_name' : ''} in postgresql.auto.conf` : 'recovery.conf';
+
 function describeSeed(ctx: ModuleContext, a: Args, s: Settings, why: string[]): string {
-  const config = s.v >= 12 ? 'standby.signal and primary_conninfo in postgresql.auto.conf' : 'recovery.conf';
+  const config = configName(a, s);
   const backup = s.v >= 15 ? 'pg_backup_start/stop' : s.v >= 10 ? 'non-exclusive pg_start_backup/pg_stop_backup' : 'exclusive pg_start_backup/pg_stop_backup';
   return (
     `would seed standby ${ctx.host} from ${a.primary_host} (${a.primary_address}:${a.port}): ${why.join('; ')} — ` +
@@ -187,10 +222,24 @@ async function rewindFromPrimary(ctx: ModuleContext, a: Args, s: Settings, home:
   );
   if (r.code === 0) {
     ctx.log(`${ctx.host}: pg_rewind from ${a.primary_host}: ${r.stdout.trim().split('\n').at(-1) ?? ''}`);
+    await dropStaleSlots(ctx, s);
     return true;
   }
   ctx.log(`${ctx.host}: pg_rewind from ${a.primary_host} failed (exit code ${r.code}), falling back to a base backup: ${r.stdout.trim()}`);
   return false;
+}
+
+/**
+ * After pg_rewind: the node's replication slots are those it kept as a primary (for the standby
+ * that is the primary now) or, before PostgreSQL 11, the source's, which pg_rewind copies. As a
+ * standby nothing streams from them, and an inactive slot would keep its WAL for good. A base
+ * backup leaves pg_replslot empty already (rsync's --delete-excluded); the cluster is stopped here.
+ */
+async function dropStaleSlots(ctx: ModuleContext, s: Settings): Promise<void> {
+  const dir = quote(`${s.data}/pg_replslot`);
+  const dropped = await ctx.run(`if [ -d ${dir} ]; then cd ${dir} && for f in *; do if [ -e "$f" ]; then printf '%s\\n' "$f"; rm -rf -- "$f"; fi; done; fi`);
+  const names = dropped.trim().split('\n').filter(Boolean);
+  if (names.length) ctx.log(`${ctx.host}: dropped the replication slots it kept as a primary: ${names.join(', ')}`);
 }
 
 export default defineModule<Args, Plan>({
@@ -208,11 +257,14 @@ export default defineModule<Args, Plan>({
     "(standby_mode = 'on', primary_conninfo, trigger_file) before 12, or standby.signal and " +
     'primary_conninfo in postgresql.auto.conf (and promote_trigger_file up to 15) from 12 on. ' +
     'replication_password goes to the standby postgres user\'s ~/.pgpass (0600), never into the ' +
-    'conninfo or argv. The standby is left stopped.\n\n' +
+    'conninfo or argv. With slot_name, primary_slot_name too (the slot itself is made on the primary ' +
+    'by the playbook, before this runs); after pg_rewind the slots the node kept as a primary are ' +
+    'deleted. The standby is left stopped.\n\n' +
     'check (one round trip on the standby): "no change" when PG_VERSION matches, standby.signal ' +
     '(recovery.conf) is present, primary_conninfo points at primary_address:port as replication_user ' +
-    'and, when the cluster runs, pg_stat_wal_receiver shows streaming. A configured standby that is ' +
-    'stopped is "no change" too. application_name and trigger_file are written when seeding but not compared.\n\n' +
+    'and, when the cluster runs, pg_stat_wal_receiver shows streaming (within 12 s: a receiver may be reconnecting). A configured standby that is ' +
+    'stopped is "no change" too. A primary_slot_name other than slot_name only rewrites the standby ' +
+    'configuration (stopped, left stopped). application_name and trigger_file are written when seeding but not compared.\n\n' +
     'Refusals (check fails, nothing is stopped or copied): the source is not a running primary; the ' +
     'standby side is on a newer timeline than the source; it is a primary of the same cluster (a promoted ' +
     'node or a stale former primary: only `rejoin: true` replaces the latter, never one on the same or a ' +
@@ -248,6 +300,11 @@ export default defineModule<Args, Plan>({
       rewind: { type: 'boolean', default: false, description: 'With rejoin: rewind a stale former primary with pg_rewind (needs wal_log_hints or data checksums on it) instead of copying everything; falls back to the copy when pg_rewind fails.' },
       rewind_user: { type: 'string', default: 'postgres', description: 'Role pg_rewind connects to the primary as (a superuser, or one granted the pg_read_binary_file family).' },
       rewind_password: { type: 'string', description: 'Its password (secret), given to pg_rewind through a passfile of its own that is removed afterwards.' },
+      slot_name: {
+        type: 'string',
+        pattern: '^[a-z0-9_]{1,63}$',
+        description: "primary_slot_name: the physical replication slot on the primary the standby streams through (it must exist there). Unset: none.",
+      },
       rejoin: { type: 'boolean', default: false, description: 'Allow replacing a stale former primary (same system, older timeline than the source): for playbooks/rejoin.yml only.' },
     },
   },
@@ -268,7 +325,8 @@ export default defineModule<Args, Plan>({
     const p = probed as Record<string, ProbeOutput>;
     const home = p.home?.out.trim() || '/var/lib/postgresql';
     const pgpass = p.pgpass?.out ?? '';
-    const why = problems(a, s, p);
+    let why = problems(a, s, p);
+    if (why.length === 1 && why[0]!.startsWith(NOT_STREAMING) && (await streamsSoon(ctx, a, s))) why = [];
     if (why.length) {
       const target = parseNodeProbe(p);
       const source = await readSource(ctx, a, s);
@@ -278,6 +336,14 @@ export default defineModule<Args, Plan>({
       const rewind = a.rewind && target.role === 'primary' && target.systemId === source.systemId && (target.timeline ?? 0) < (source.timeline ?? 0);
       const how = rewind ? `pg_rewind from ${a.primary_host} (a base backup if pg_rewind fails) instead of the full copy; ` : '';
       return { changed: true, description: describeSeed(ctx, a, s, why).replace(' — stop ', ` — ${how}stop `), plan: { reseed: true, rewind, home } };
+    }
+    const slot = slotProblem(a, s, p);
+    if (slot !== undefined) {
+      return {
+        changed: true,
+        description: `would rewrite the standby configuration of ${ctx.host} (${slot}): stop ${s.version}/${a.cluster}, write ${configName(a, s)}; nothing is copied, the standby is left stopped`,
+        plan: { reseed: false, config: true, home },
+      };
     }
     if (a.replication_password !== undefined && pgpassLookup(pgpass, pgpassKey(a)) !== pgpassLine(pgpassKey(a), a.replication_password)) {
       return {
@@ -297,28 +363,32 @@ export default defineModule<Args, Plan>({
     const s = settings(ctx, a);
     const plan = change.plan!;
     let method: string | undefined;
-    if (plan.reseed) {
+    if (plan.reseed || plan.config) {
       const d = quote(s.data);
       const status = cmd('pg_ctlcluster', s.version, a.cluster, 'status');
       await ctx.run(
         `if ${status} >/dev/null 2>&1; then ${cmd('pg_ctlcluster', s.version, a.cluster, 'stop')}; fi\n` +
           `if [ ! -d ${d} ]; then install -d -o ${PG_USER} -g ${PG_USER} -m 0700 ${d}; fi`,
       );
-      const rewound = plan.rewind ? await rewindFromPrimary(ctx, a, s, plan.home) : false;
-      // pg_rewind writes its own backup_label (recovery starts at the last common checkpoint).
-      const label = rewound ? undefined : await backupOnPrimary(ctx, a, s);
-      method = rewound ? 'pg_rewind' : 'base backup';
+      let label: string | undefined;
+      if (plan.reseed) {
+        const rewound = plan.rewind ? await rewindFromPrimary(ctx, a, s, plan.home) : false;
+        // pg_rewind writes its own backup_label (recovery starts at the last common checkpoint).
+        label = rewound ? undefined : await backupOnPrimary(ctx, a, s);
+        method = rewound ? 'pg_rewind' : 'base backup';
+      }
       const conninfo = wantedConninfo(a, s, plan.home);
       if (s.v >= 12) {
         await ctx.writeFile(`${s.data}/standby.signal`, '', OWNED);
         const auto = await ctx.run(`cat -- ${d}/postgresql.auto.conf 2>/dev/null || true`);
         const extra: Record<string, string> = a.trigger_file !== undefined ? { promote_trigger_file: a.trigger_file } : {};
-        await ctx.writeFile(`${s.data}/postgresql.auto.conf`, withSettings(auto, { primary_conninfo: conninfo, ...extra }), OWNED);
+        await ctx.writeFile(`${s.data}/postgresql.auto.conf`, withSettings(auto, { primary_conninfo: conninfo, primary_slot_name: a.slot_name, ...extra }), OWNED);
       } else {
         const lines = [
           `# Written by tsplay rsync_basebackup: streaming from ${a.primary_host}.`,
           "standby_mode = 'on'",
           `primary_conninfo = ${confString(conninfo)}`,
+          ...(a.slot_name !== undefined ? [`primary_slot_name = ${confString(a.slot_name)}`] : []),
           "recovery_target_timeline = 'latest'",
           ...(a.trigger_file !== undefined ? [`trigger_file = ${confString(a.trigger_file)}`] : []),
         ];

@@ -39,8 +39,8 @@ export function confSetting(text: string, name: string): string | undefined {
   return value;
 }
 
-/** The file with each named setting on one line at the end (earlier lines for those names dropped). */
-export function withSettings(text: string, settings: Record<string, string>): string {
+/** The file with each named setting on one line at the end (earlier lines for those names dropped; undefined: only dropped). */
+export function withSettings(text: string, settings: Record<string, string | undefined>): string {
   const names = new Set(Object.keys(settings));
   const kept = text
     .replace(/\n$/, '')
@@ -50,7 +50,8 @@ export function withSettings(text: string, settings: Record<string, string>): st
       return !(m && names.has(m[1]!.toLowerCase()));
     });
   const body = kept.length === 1 && kept[0] === '' ? [] : kept;
-  return [...body, ...Object.entries(settings).map(([k, v]) => `${k} = ${confString(v)}`)].join('\n') + '\n';
+  const lines = Object.entries(settings).flatMap(([k, v]) => (v === undefined ? [] : [`${k} = ${confString(v)}`]));
+  return [...body, ...lines].join('\n') + '\n';
 }
 
 const pgpassField = (v: string): string => v.replace(/([\\:])/g, '\\$1');

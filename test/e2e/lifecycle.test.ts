@@ -170,4 +170,45 @@ describe('the cluster lifecycle on the lab (e2e)', function () {
     const again = await ok(['playbooks/site.yml']);
     for (const h of NODES) expect(recap(again.stdout)[h], h).to.include({ changed: 0, failed: 0 });
   });
+
+  // pg_synchronous_replication on the same cluster (slave primary, master standby now): site.yml
+  // turns it on, a cut of the primary loses no acknowledged write, a failed standby blocks
+  // commits only until pgpool-II detaches it (the failover script then empties
+  // synchronous_standby_names), and each rejoin makes the primary synchronous again.
+  const SYNC = ['-e', '{"pg_synchronous_replication": true}'];
+
+  async function synchronousOn(primary: string, standby: string) {
+    expect(await sql(primary, 'SHOW synchronous_standby_names')).to.equal('*');
+    expect(await sql(primary, 'SELECT application_name, sync_state FROM pg_stat_replication')).to.equal(`${standby}|sync`);
+  }
+
+  it('pg_synchronous_replication=true: site.yml makes the standby synchronous', async () => {
+    await ok(['playbooks/site.yml', ...SYNC]);
+    await synchronousOn('slave', 'master');
+  });
+
+  it('synchronous: a cut of the primary (the slave) loses no acknowledged write; rejoin makes it synchronous again', async () => {
+    const { r, w } = await drill(SYNC);
+    expect(r.stdout).to.include('fault: cut of the primary slave; master promoted');
+    expect(r.stdout).to.include('synchronous replication: on');
+    expect(w.missing, 'acknowledged writes missing on the new primary').to.equal(0);
+    expect(w.back, 'writes back after the cut (s)').to.be.at.most(30);
+    await rejoin(SYNC);
+    await synchronousOn('master', 'slave');
+  });
+
+  it('synchronous: a cut standby blocks commits only until pgpool-II detaches it; rejoin', async () => {
+    const r = await ok(['playbooks/drill-standby.yml', ...SYNC, '-e', 'drill_standby_fault=cut']);
+    const detached = seconds(r.stdout, /pgpool-II detached it after ([\d.]+) s/);
+    const w = writer(r.stdout);
+    const gap = Number(/\\"longest_gap_s\\":([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
+    note(`synchronous standby cut: detached after ${detached} s; writer: ${w.acked} acked, ${w.missing} missing, commits blocked ${gap} s`);
+    expect(w.missing).to.equal(0);
+    // Detection (≤ 10 s) plus the failover script's ALTER SYSTEM over ssh.
+    expect(gap, 'longest stretch without an acknowledged commit (s)').to.be.at.most(15);
+    await rejoin([...SYNC, '-e', 'rejoin_host=slave']);
+    await synchronousOn('master', 'slave');
+    const again = await ok(['playbooks/site.yml', ...SYNC]);
+    for (const h of NODES) expect(recap(again.stdout)[h], h).to.include({ changed: 0, failed: 0 });
+  });
 });

@@ -131,10 +131,10 @@ describe('bundled playbooks (static)', () => {
     expect(checked).to.be.greaterThan(100);
   });
 
-  it('every notify names a handler of its play', () => {
+  it('every notify names a handler of its play (by name or listen)', () => {
     const bad: string[] = [];
     for (const { file, play } of plays) {
-      const handlers = new Set((Array.isArray(play.handlers) ? play.handlers : []).filter(isObj).map((h) => h.name));
+      const handlers = new Set((Array.isArray(play.handlers) ? play.handlers : []).filter(isObj).flatMap((h) => [h.name, ...[h.listen ?? []].flat()]));
       for (const t of tasksOf(play)) {
         for (const n of [t.notify ?? []].flat()) if (!handlers.has(n)) bad.push(`${file}: ${String(t.name)} notifies '${String(n)}'`);
       }

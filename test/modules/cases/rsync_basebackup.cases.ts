@@ -132,12 +132,22 @@ const cases: CaseFile = {
       expect: { changed: false, message: /configured for master .* and stopped: it streams once started/ },
     },
     {
-      name: 'running but the WAL receiver is not streaming: seeded again',
+      name: 'running but the WAL receiver does not stream within 12 s: seeded again',
       args,
-      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: '' }), ...standbyApply()],
+      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: '' }), { match: 'sleep 1', stdout: 'waiting host=10.213.0.10\n' }, ...standbyApply()],
       peers: primaryOk('pg_backup_start', LABEL),
       after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO })],
-      expect: { changed: true, message: /the standby runs but does not stream \(WAL receiver: none\)/ },
+      // The probe, then 12 polls of the WAL receiver a second apart.
+      expect: { changed: true, message: /the standby runs but does not stream \(WAL receiver: none\)/, checkRoundTrips: 13 },
+    },
+    // A configuration change restarts primary and standby together (site.yml's handler): the
+    // standby's WAL receiver reconnects within 5 s. It was copied afresh instead, which took it
+    // out of pgpool-II.
+    {
+      name: 'running and reconnecting (restarted with its primary): no change once it streams',
+      args,
+      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: '' }), { match: 'sleep 1', stdout: RECEIVER }],
+      expect: { changed: false, message: /^standby streams from master/, checkRoundTrips: 2 },
     },
     {
       name: 'a standby of another primary: seeded from this one',
@@ -281,6 +291,7 @@ const cases: CaseFile = {
       before: [
         standby({ conf: AUTO_HEADER, running: true, node: { system: SYSTEM, timeline: 1, role: 'primary' } }),
         { match: 'pg_rewind', stdout: 'pg_rewind: servers diverged at WAL location 0/4000100 on timeline 1\npg_rewind: Done!\n' },
+        { match: '/pg_replslot', stdout: '' },
         ...standbyApply(),
       ],
       peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' })] },
@@ -292,6 +303,59 @@ const cases: CaseFile = {
         // No backup on the primary (its peer has no reply for one) and no backup_label of ours.
         never: ['Rw:pw', 'Rw\\:pw', 'SELECT labelfile', '15/main/backup_label'],
       },
+    },
+    {
+      name: 'rejoin with rewind: the slots the node kept as a primary are deleted, primary_slot_name written',
+      args: { ...args, rejoin: true, rewind: true, slot_name: 'h1' },
+      before: [
+        standby({ conf: AUTO_HEADER, node: { system: SYSTEM, timeline: 1, role: 'primary' } }),
+        { match: 'pg_rewind', stdout: 'pg_rewind: Done!\n' },
+        { match: '/pg_replslot', stdout: 'slave\n' },
+        ...standbyApply(),
+      ],
+      peers: { master: [source({ system: SYSTEM, timeline: 2, role: 'primary' })] },
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO + "primary_slot_name = 'h1'\n", node: { system: SYSTEM, timeline: 2, role: 'standby' } })],
+      expect: {
+        changed: true,
+        message: /write standby\.signal and primary_conninfo, primary_slot_name in postgresql\.auto\.conf/,
+        applies: [/pg_rewind --target-pgdata/, /cd \/var\/lib\/postgresql\/15\/main\/pg_replslot && for f in \*; .*rm -rf -- "\$f"/, /p=\/var\/lib\/postgresql\/15\/main\/postgresql\.auto\.conf/],
+        never: ['SELECT labelfile'],
+      },
+    },
+    {
+      name: 'seeding with slot_name: primary_slot_name in postgresql.auto.conf',
+      args: { ...args, slot_name: 'h1' },
+      before: [standby({ conf: AUTO_HEADER, running: true }), ...standbyApply()],
+      peers: primaryOk('pg_backup_start', LABEL),
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO + "primary_slot_name = 'h1'\n" })],
+      expect: { changed: true, applies: [/pg_backup_start/, /p=\/var\/lib\/postgresql\/15\/main\/postgresql\.auto\.conf/], never: ['pg_replslot && for'] },
+    },
+    {
+      name: "9.6 with slot_name: primary_slot_name in recovery.conf",
+      args: { ...args, version: 9.6, slot_name: 'h1' },
+      before: [standby({ version: '9.6\n', conf: MISSING('/var/lib/postgresql/9.6/main/recovery.conf'), running: true }), ...standbyApply()],
+      peers: primaryOk('pg_start_backup', ''),
+      after: [standby({ version: '9.6\n', signal: true, conf: RECOVERY_96.replace("recovery_target", "primary_slot_name = 'h1'\nrecovery_target") })],
+      expect: { changed: true, message: /write recovery\.conf/ },
+    },
+    {
+      name: 'a streaming standby without primary_slot_name: only its configuration is rewritten (stopped, nothing copied)',
+      args: { ...args, slot_name: 'h1' },
+      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO, running: true, receiver: RECEIVER }), ...standbyApply(AUTO_HEADER + CONNINFO)],
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO + "primary_slot_name = 'h1'\n" })],
+      expect: {
+        changed: true,
+        message: /^would rewrite the standby configuration of h1 \(no primary_slot_name in postgresql\.auto\.conf\): stop 15\/main, write standby\.signal and primary_conninfo, primary_slot_name in postgresql\.auto\.conf; nothing is copied, the standby is left stopped$/,
+        applies: [/pg_ctlcluster 15 main stop/, /p=\/var\/lib\/postgresql\/15\/main\/postgresql\.auto\.conf/],
+        never: ['pg_backup_start', 'pg_rewind', 'rsync'],
+      },
+    },
+    {
+      name: 'slots turned off: a primary_slot_name left over is taken out',
+      args,
+      before: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO + "primary_slot_name = 'h1'\n", running: true, receiver: RECEIVER }), ...standbyApply(AUTO_HEADER + CONNINFO + "primary_slot_name = 'h1'\n")],
+      after: [standby({ signal: true, conf: AUTO_HEADER + CONNINFO })],
+      expect: { changed: true, message: /primary_slot_name is h1 in postgresql\.auto\.conf, not unset/, never: ['pg_backup_start'] },
     },
     {
       name: 'rejoin: true never replaces a primary on the same timeline',
