@@ -420,14 +420,33 @@ class PlayRunner {
     set.add(host);
   }
 
+  /**
+   * Each handler runs once, in definition order, on the hosts that notified its name or one of its
+   * listen topics: every handler listening to a topic runs, not only the first. A handler that an
+   * earlier one of this flush notifies runs in it too; one defined earlier waits for the next flush.
+   */
   private async flushHandlers(hosts: string[]): Promise<void> {
-    for (const handler of this.play.handlers) {
-      const names = [handler.name, ...handler.listen].filter((n): n is string => !!n);
-      const want = new Set(names.flatMap((n) => [...(this.notified.get(n) ?? [])]));
-      for (const n of names) this.notified.delete(n);
+    const handlers = this.play.handlers;
+    const names = handlers.map((hd) => [hd.name, ...hd.listen].filter((n): n is string => !!n));
+    const merge = (into: Map<string, Set<string>>, name: string, set: Set<string>) => into.set(name, new Set([...(into.get(name) ?? []), ...set]));
+    const pending = new Map<string, Set<string>>();
+    const nextFlush = new Map<string, Set<string>>();
+    // Notifications raised by handlers 0..i-1 for one of them wait for the next flush.
+    const takeNotified = (i: number) => {
+      for (const [name, set] of this.notified) {
+        merge(pending, name, set);
+        if (names.slice(0, i).some((ns) => ns.includes(name))) merge(nextFlush, name, set);
+      }
+      this.notified.clear();
+    };
+    for (const [i, handler] of handlers.entries()) {
+      takeNotified(i);
+      const want = new Set(names[i]!.flatMap((n) => [...(pending.get(n) ?? [])]));
       const targets = this.active(hosts).filter((h) => want.has(h));
       if (targets.length) await this.runModuleTask(handler, targets, 'handler');
     }
+    takeNotified(handlers.length);
+    this.notified = nextFlush;
   }
 }
 

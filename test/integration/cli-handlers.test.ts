@@ -70,6 +70,36 @@ describe('integration: handlers', function () {
     expect(seen(r.records, 'h1', 'step')).to.deep.equal(['change', 'handler', 'after-flush', 'change-again', 'handler']);
   });
 
+  // As in Ansible, every handler that listens to a topic runs (replication.yml's "restart
+  // postgresql": reload, read what needs a restart, restart). Only the first one did.
+  it('every handler listening to one notification runs, in definition order', async () => {
+    const dir = playbookDir({
+      'inventory.yml': localInventory(['h1']),
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - record: {step: change, changed: true}
+      notify: restart db
+  handlers:
+    - name: reload db
+      listen: restart db
+      record: {step: reload}
+    - name: read what needs a restart
+      listen: restart db
+      record: {step: read}
+    - name: restart db
+      record: {step: restart}
+    - name: unrelated
+      listen: something else
+      record: {step: unrelated}
+`,
+    });
+    const r = await runInProcess(dir);
+    expect(r.code, r.out).to.equal(0);
+    expect(seen(r.records, 'h1', 'step')).to.deep.equal(['change', 'reload', 'read', 'restart']);
+  });
+
   it('handlers of a failed host do not run; pre_tasks handlers run before tasks', async () => {
     const dir = playbookDir({
       'inventory.yml': localInventory({ h1: {}, h2: { breaks: true } }),
