@@ -16,6 +16,13 @@ export interface ReplicationRow {
   lagSeconds: string;
 }
 
+/** A physical replication slot on the primary and the WAL it keeps (from restart_lsn on). */
+export interface SlotRow {
+  name: string;
+  active: boolean;
+  keptBytes: number;
+}
+
 export interface StatusInput {
   nodes: NodeReport[];
   addresses: string[];
@@ -23,6 +30,7 @@ export interface StatusInput {
   pcp: PcpView[];
   replication: ReplicationRow[];
   syncNames: string;
+  slots: SlotRow[];
   rejoin: (host: string) => string;
 }
 
@@ -69,7 +77,12 @@ export function statusTable(s: StatusInput): { rows: StatusRow[]; text: string; 
   const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((r) => r[k].length))])) as Record<keyof StatusRow, number>;
   const line = (r: StatusRow) => keys.map((k, j) => (j === keys.length - 1 ? r[k] : r[k].padEnd(width[k]))).join('  ');
   const problems = t.problems.map((p) => `problem: ${p}`);
+  // An inactive slot keeps WAL on the primary until its standby streams again (13+: up to
+  // max_slot_wal_keep_size): say so, with what it keeps.
+  const slots = s.slots.length
+    ? [`slots on ${t.primary}: ${s.slots.map((x) => `${x.name} (${x.active ? 'active' : 'INACTIVE'}, keeps ${bytes(x.keptBytes)} of WAL)`).join(', ')}`]
+    : [];
   const healthy = t.problems.length === 0 && rows.every((r) => r.next === '-');
   const summary = t.problems.length ? 'the topology cannot be decided' : healthy ? `healthy: primary ${t.primary}, standby ${t.standbys.join(', ')}` : 'needs attention: see NEXT';
-  return { rows, healthy, summary, text: [...all.map(line), ...problems, summary].join('\n') };
+  return { rows, healthy, summary, text: [...all.map(line), ...slots, ...problems, summary].join('\n') };
 }

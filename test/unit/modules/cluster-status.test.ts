@@ -12,6 +12,7 @@ const input = (nodes: NodeReport[], over: Partial<StatusInput> = {}): StatusInpu
   pcp: [{ status: 'up', role: 'primary' }, { status: 'up', role: 'standby' }],
   replication: [{ address: '10.0.0.11', state: 'streaming', sync: 'async', lagBytes: 0, lagSeconds: '0' }],
   syncNames: '',
+  slots: [],
   rejoin: rejoinCommand,
   ...over,
 });
@@ -41,6 +42,13 @@ describe('cluster status table', () => {
     const t = statusTable(input([node('master', {}), node('slave', { role: 'standby' })], { pcp: [{ status: 'up', role: 'primary' }, { status: 'down', role: 'standby' }] }));
     expect(t.rows[1]!.next).to.match(/rejoin_host=slave$/);
     expect(t.summary).to.equal('needs attention: see NEXT');
+  });
+
+  it("the primary's slots, and the WAL an inactive one keeps for a standby that is away", () => {
+    const slots = [{ name: 'slave', active: false, keptBytes: 48 << 20 }];
+    const t = statusTable(input([node('master', {}), node('slave', { role: 'standby', running: false })], { replication: [], slots }));
+    expect(t.text).to.include('slots on master: slave (INACTIVE, keeps 48.0 MB of WAL)');
+    expect(statusTable(input([node('master', {}), node('slave', { role: 'standby' })])).text).not.to.include('slots on');
   });
 
   it('a split brain is reported as a problem, not guessed', () => {
