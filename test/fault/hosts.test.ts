@@ -53,12 +53,17 @@ describe('fault injection: hosts', function () {
     );
     const { exited } = startCli(['run', 'site.yml', '-i', 'inventory.yml'], dir);
     await waitFor(() => existsSync(join(dir, 'started-a')) && existsSync(join(dir, 'started-b')), 30_000, 'both hosts to start');
-    // The listener and every session process under it, as when the host's sshd dies.
-    for (const pid of processTree(a.pid).reverse()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // ended on its own meanwhile
+    // The listener and every session process under it, as when the host's sshd dies: all frozen
+    // first, so that no shell can report its killed child's exit status before its sshd is gone
+    // (killed leaves-first, the host was sometimes "failed" with 137 instead of unreachable).
+    const tree = processTree(a.pid);
+    for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
+      for (const pid of tree) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // ended on its own meanwhile
+        }
       }
     }
     const r = await exited;
