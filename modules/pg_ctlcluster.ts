@@ -56,6 +56,10 @@ function versionOf(args: Args): string {
   return version;
 }
 
+/** A command that succeeds when pg_lsclusters no longer lists the cluster as online. */
+const isDown = (version: string, cluster: string): string =>
+  `pg_lsclusters --no-header | awk -v v=${quote(version)} -v c=${quote(cluster)} '$1==v && $2==c && $4 ~ /^online/ {up=1} END{exit up}'`;
+
 const unitOf = (args: Args): string => `postgresql@${versionOf(args)}-${args.cluster}`;
 
 export default defineModule<Args, Plan>({
@@ -116,7 +120,9 @@ export default defineModule<Args, Plan>({
         return { changed: true, description: `start cluster ${name}`, plan: { commands: [start] } };
       case 'stopped':
         if (!c.running) return { changed: false, reason: `cluster ${name} is ${status}` };
-        return { changed: true, description: `stop cluster ${name}`, plan: { commands: [ctl('stop')] } };
+        // Another actor (failover.sh's fence of a stale primary) may stop it between this check and
+        // apply: a stop that fails because the cluster is down by then has reached the state asked for.
+        return { changed: true, description: `stop cluster ${name}`, plan: { commands: [`${ctl('stop')} || ${isDown(version, args.cluster)}`] } };
       case 'restarted': {
         if (!c.running) return { changed: true, description: `start cluster ${name} (was down)`, plan: { commands: [start] }, kind: 'run' };
         // A cluster started outside systemd is stopped directly, then started under its unit.

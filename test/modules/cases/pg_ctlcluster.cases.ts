@@ -21,7 +21,14 @@ export default {
       args: { version: 9.6, cluster: 'main', state: 'stopped' },
       before: [host('9.6', 'online,recovery', 'other'), ok],
       after: [host('9.6', 'down,recovery', 'other')],
-      expect: { changed: true, message: /^stop cluster 9\.6\/main$/, applies: [/^pg_ctlcluster 9\.6 main stop$/] },
+      expect: { changed: true, message: /^stop cluster 9\.6\/main$/, applies: [/^pg_ctlcluster 9\.6 main stop \|\| pg_lsclusters --no-header \| awk /] },
+    },
+    {
+      name: 'stop when the cluster went down between check and apply (a fence stopped it): converged, not failed',
+      args: { version: 15, cluster: 'main', state: 'stopped' },
+      before: [host('15', 'online', 'systemd', 'active'), { match: /^pg_ctlcluster 15 main stop \|\| /, stdout: '', stderr: 'Cluster is not running.\n' }],
+      after: [host('15', 'down', 'systemd')],
+      expect: { changed: true, message: /^stop cluster 15\/main$/ },
     },
     {
       name: 'manual: pg_ctlcluster 9.6 main start without systemd uses pg_ctlcluster',
