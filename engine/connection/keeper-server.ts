@@ -16,7 +16,7 @@ import { ConnectionError } from '../errors.js';
 import type { ExecOptions } from '../module-api.js';
 import { checkKeeperDir } from './keeper-dir.js';
 import { connectionKey } from './keeper-key.js';
-import { encode, type Message, MessageReader } from './keeper-wire.js';
+import { encode, type Message, onMessages } from './keeper-wire.js';
 import { verifyHostKey } from './known-hosts.js';
 import { knownHostsOf, SshConnection, type SshSettings } from './ssh.js';
 
@@ -84,7 +84,6 @@ export async function serveKeeper(socketPath: string): Promise<void> {
   };
 
   function serveClient(sock: Socket): void {
-    const reader = new MessageReader();
     const running = new Map<number, AbortController>();
     let attached: { key: string; k: Kept } | undefined;
     const reply = (head: Message['head'], body?: Buffer): void => {
@@ -95,16 +94,7 @@ export async function serveKeeper(socketPath: string): Promise<void> {
       reply({ id, error });
     };
 
-    sock.on('data', (chunk: Buffer) => {
-      let messages: Message[];
-      try {
-        messages = reader.push(chunk);
-      } catch {
-        sock.destroy();
-        return;
-      }
-      for (const m of messages) void handle(m).catch((e: unknown) => fail(m.head.id, e));
-    });
+    onMessages(sock, (m) => void handle(m).catch((e: unknown) => fail(m.head.id, e)));
     sock.on('error', () => undefined);
     sock.on('close', () => {
       sockets.delete(sock);

@@ -1,6 +1,7 @@
 // The connection keeper's wire format on its unix socket: each message is a JSON head and a
 // binary body (a command's stdin), framed as [u32 head length][u32 body length][head][body].
 // Every request carries an id, and its reply the same id.
+import type { Socket } from 'node:net';
 
 export interface Message {
   head: Record<string, unknown> & { id: number };
@@ -50,4 +51,19 @@ export class MessageReader {
     this.buffered = rest.length;
     return joined.subarray(0, n);
   }
+}
+
+/** Feeds a socket's chunks to a MessageReader and each whole message to `each`; bad framing ends the socket. */
+export function onMessages(sock: Socket, each: (m: Message) => void): void {
+  const reader = new MessageReader();
+  sock.on('data', (chunk: Buffer) => {
+    let messages: Message[];
+    try {
+      messages = reader.push(chunk);
+    } catch {
+      sock.destroy();
+      return;
+    }
+    for (const m of messages) each(m);
+  });
 }

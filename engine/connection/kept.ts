@@ -11,7 +11,7 @@ import { ConnectionError } from '../errors.js';
 import type { Connection, ExecOptions, ExecResult } from '../module-api.js';
 import type { BecomeSettings } from './become.js';
 import { checkKeeperDir } from './keeper-dir.js';
-import { encode, type Message, MessageReader } from './keeper-wire.js';
+import { encode, type Message, onMessages } from './keeper-wire.js';
 import { knownHostsOf, readPrivateKey, shellsWanted, SshConnection, type SshSettings } from './ssh.js';
 
 export interface KeepSettings {
@@ -86,21 +86,11 @@ class KeeperLink {
   gone = false;
 
   constructor(private readonly sock: Socket, private readonly host: string, onGone: () => void) {
-    const reader = new MessageReader();
-    sock.on('data', (chunk: Buffer) => {
-      let messages: Message[];
-      try {
-        messages = reader.push(chunk);
-      } catch {
-        sock.destroy();
-        return;
-      }
-      for (const m of messages) {
-        const p = this.pending.get(m.head.id);
-        this.pending.delete(m.head.id);
-        if (!this.pending.size) sock.unref();
-        p?.resolve(m);
-      }
+    onMessages(sock, (m) => {
+      const p = this.pending.get(m.head.id);
+      this.pending.delete(m.head.id);
+      if (!this.pending.size) sock.unref();
+      p?.resolve(m);
     });
     sock.on('error', () => undefined);
     sock.on('close', () => {
