@@ -9,7 +9,7 @@ export interface Metric {
   key: string;
   label: string;
   value: number;
-  unit: 's' | 'ms' | 'MB' | '×' | 'round trips';
+  unit: 's' | 'ms' | 'ms a check' | 'MB' | '×' | 'round trips';
   better: 'lower' | 'higher';
   /** Not tsplay's own figure (Ansible's, Node's): a change is shown but fails nothing. */
   reference?: boolean;
@@ -29,7 +29,7 @@ export interface Comparison {
 /** Worse by more than this fraction is flagged. */
 export const REGRESSION = 0.25;
 
-const DIGITS: Record<Metric['unit'], number> = { s: 2, ms: 0, MB: 0, '×': 1, 'round trips': 2 };
+const DIGITS: Record<Metric['unit'], number> = { s: 2, ms: 0, 'ms a check': 2, MB: 0, '×': 1, 'round trips': 2 };
 
 export function formatValue(m: { value: number; unit: Metric['unit'] }): string {
   const n = m.value.toFixed(DIGITS[m.unit]);

@@ -38,6 +38,7 @@ async function full(): Promise<number> {
     lightHosts: option('--hosts', 50),
     scaleRounds: option('--scale-rounds', 3),
     startupRuns: option('--startup-runs', 10),
+    changedRounds: option('--changed-rounds', 3),
     log,
   });
   const comparisons = compare(outcome.metrics, readPrevious(RESULTS));

@@ -20,8 +20,8 @@ function runTrips(label: string, key: string, t: TripCount): Metric {
   return { key, label, value: Math.max(0, ...Object.values(t.totalByHost)), unit: 'round trips', better: 'lower', target: { op: '<=', value: Math.ceil(noChange / BATCH_TASKS) } };
 }
 import { measureStartup } from './startup.js';
-import { type Ansible, expectRecap, moduleShims, setupAnsible, tsplayArgv, tsplayVersion } from './tools.js';
-import { FIREWALL_PORTS, lineWorkload, mixedWorkload, type Workload } from './workloads.js';
+import { type Ansible, expectAllChanged, expectRecap, moduleShims, setupAnsible, tsplayArgv, tsplayVersion } from './tools.js';
+import { FIREWALL_PORTS, lineWorkload, mixedWorkload, resetWorkload, type Workload } from './workloads.js';
 
 export interface BenchOptions {
   rounds: number;
@@ -29,6 +29,8 @@ export interface BenchOptions {
   lightHosts: number;
   scaleRounds: number;
   startupRuns: number;
+  /** Rounds of the changed runs of (a) (each tool writes every line once per round). */
+  changedRounds: number;
   log: (s: string) => void;
 }
 
@@ -42,6 +44,9 @@ export interface BenchOutcome {
 }
 
 type Tool = 'tsplay' | 'ansible';
+
+/** The file (a) edits on each lab host. */
+const A_FILE = '/root/tsplay-bench/lines.conf';
 
 /** One measured run. */
 interface Sample {
@@ -68,11 +73,12 @@ function checkTrips(what: string, t: TripCount): TripCount {
  * A measured run of argv whose recap must show every host fine (and unchanged, for noChange).
  * tsplay's CPU time includes what its connection keeper spent meanwhile.
  */
-async function sampleRun(what: string, argv: string[], o: { env?: NodeJS.ProcessEnv; hosts: number; noChange: boolean; hostsCpuMs?: () => number | undefined; keeper?: BenchKeeper }): Promise<Sample> {
+async function sampleRun(what: string, argv: string[], o: { env?: NodeJS.ProcessEnv; hosts: number; noChange: boolean; changed?: number; hostsCpuMs?: () => number | undefined; keeper?: BenchKeeper }): Promise<Sample> {
   const before = o.hostsCpuMs?.();
   const keeperBefore = await o.keeper?.cpu();
   const m = expectSuccess(what, await timed(argv[0]!, argv.slice(1), { usage: true, env: o.env }));
   expectRecap(what, m.stdout, o.hosts, o.noChange);
+  if (o.changed !== undefined) expectAllChanged(what, m.stdout, o.changed);
   let hostsCpuMs: number | undefined;
   if (before !== undefined) {
     await settle();
@@ -87,6 +93,13 @@ function cpuMetrics(key: string, what: string, samples: Sample[], reference: boo
   const hosts = samples.map((s) => s.hostsCpuMs).filter((x): x is number => x !== undefined);
   if (hosts.length) out.push({ key: `${key}_hosts_cpu`, label: `${what}: the hosts' CPU time (median)`, value: seconds(median(hosts)), unit: 's', better: 'lower', reference: true });
   return out;
+}
+
+/** The hosts' CPU time per check (median run / checks in it): where a host-side gain shows. */
+function perCheck(key: string, what: string, samples: Sample[], checks: number): Metric[] {
+  const hosts = samples.map((s) => s.hostsCpuMs).filter((x): x is number => x !== undefined);
+  if (!hosts.length) return [];
+  return [{ key: `${key}_hosts_cpu_per_check`, label: `${what}: the hosts' CPU time per check (median run / ${checks} checks)`, value: median(hosts) / checks, unit: 'ms a check', better: 'lower' }];
 }
 
 function sampleLines(name: string, samples: Sample[]): string[] {
@@ -123,7 +136,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
       const forks = Math.max(5, hosts);
       ansible = await setupAnsible(join(work, 'ansible-config'), lab.knownHostsFile, forks);
       versions.push(`ansible-core ${ansible.version}${ansible.hasUfw ? ' with community.general (ufw)' : ''}`);
-      const a = lineWorkload(join(work, 'a'), 'a', o.lineTasks, '/root/tsplay-bench/lines.conf', true);
+      const a = lineWorkload(join(work, 'a'), 'a', o.lineTasks, A_FILE, true);
       const b = mixedWorkload(join(work, 'b'), { pgVersion: lab.pgVersion, peers: lab.hosts.map((h) => h.address), ansibleUfw: ansible.hasUfw });
       setup.push(
         `Lab: ${hosts} Debian ${lab.release} hosts (systemd-nspawn containers booted with systemd, on this machine's CPUs) on a private bridge; both tools use inventory/lab.yml, root over SSH with the lab key, no fact gathering. The hosts' CPU time is read from their cgroups.`,
@@ -135,12 +148,12 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
       );
       if (!ansible.hasUfw) notes.push("community.general is not installed: Ansible's ufw tasks in (b) are `command: ufw status` with changed_when: false (a read, not a rule check).");
 
-      const runTool = async (tool: Tool, w: Workload, noChange: boolean): Promise<Sample> => {
+      const runTool = async (tool: Tool, w: Workload, noChange: boolean, changed?: number): Promise<Sample> => {
         await lab.assertUp();
         const argv = tool === 'tsplay'
           ? tsplayArgv({ playbook: w.tsplay, inventory: lab.inventoryFile, forks: hosts, modulePath: shims(w) })
           : ['ansible-playbook', w.ansible!, '-i', lab.inventoryFile];
-        return sampleRun(`${tool} ${w.name}`, argv, { env: tool === 'ansible' ? ansible!.env : undefined, hosts, noChange, hostsCpuMs: lab.hostsCpuMs, keeper: tool === 'tsplay' ? keeper : undefined });
+        return sampleRun(`${tool} ${w.name}`, argv, { env: tool === 'ansible' ? ansible!.env : undefined, hosts, noChange, changed, hostsCpuMs: lab.hostsCpuMs, keeper: tool === 'tsplay' ? keeper : undefined });
       };
 
       log('preparing the lab hosts (a tsplay run of each workload)');
@@ -166,6 +179,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
           { key: `${w.name}.ansible`, label: `${what}: ansible-playbook median wall`, value: seconds(n), unit: 's', better: 'lower', reference: true },
           { key: `${w.name}.ratio`, label: `${what}: ansible-playbook / tsplay`, value: n / t, unit: '×', better: 'higher', target: { op: '>=' as const, value: w.name === 'a' ? 25 : 20 } },
           ...cpuMetrics(`${w.name}.tsplay`, `${what}, tsplay`, ts, false),
+          ...perCheck(`${w.name}.tsplay`, `${what}, tsplay`, ts, w.tasks * hosts),
           ...cpuMetrics(`${w.name}.ansible`, `${what}, ansible-playbook`, an, true),
           { key: `${w.name}.tsplay_rss`, label: `${what}: tsplay peak RSS`, value: mb(Math.max(...ts.map((s) => s.rssKb))), unit: 'MB', better: 'lower' },
         );
@@ -175,6 +189,31 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
           notes.push(`(${w.name}): tsplay and the hosts together use ${seconds(floor * machine.cpus).toFixed(2)} s of CPU per run, so on ${machine.cpus} CPUs no run can take less than ${seconds(floor).toFixed(2)} s: at most ${(n / floor).toFixed(1)}× ansible-playbook's median on this machine.`);
         }
       }
+
+      // Changed runs: (a) from a host without the file, so that each of its tasks writes a line.
+      log('changed runs of (a)');
+      const reset = resetWorkload(join(work, 'reset'), A_FILE);
+      const changedRuns: Record<Tool, Sample[]> = { tsplay: [], ansible: [] };
+      for (let round = 0; round < o.changedRounds; round++) {
+        for (const tool of (round % 2 ? ['ansible', 'tsplay'] : ['tsplay', 'ansible']) as Tool[]) {
+          await runTool('tsplay', reset, false);
+          changedRuns[tool].push(await runTool(tool, a, false, o.lineTasks));
+        }
+      }
+      {
+        const t = median(changedRuns.tsplay.map((s) => s.wallMs));
+        const n = median(changedRuns.ansible.map((s) => s.wallMs));
+        const what = `(a) changed: ${o.lineTasks} line edits written, ${hosts} lab hosts`;
+        metrics.push(
+          { key: 'a_changed.tsplay', label: `${what}: tsplay median wall`, value: seconds(t), unit: 's', better: 'lower' },
+          { key: 'a_changed.ansible', label: `${what}: ansible-playbook median wall`, value: seconds(n), unit: 's', better: 'lower', reference: true },
+          { key: 'a_changed.ratio', label: `${what}: ansible-playbook / tsplay`, value: n / t, unit: '×', better: 'higher', target: { op: '>=' as const, value: 1 } },
+          ...cpuMetrics('a_changed.tsplay', `${what}, tsplay`, changedRuns.tsplay, false),
+        );
+        samples.push(...sampleLines('a changed tsplay', changedRuns.tsplay), ...sampleLines('a changed ansible', changedRuns.ansible));
+      }
+      // Leave (a)'s file written, as the no-change runs below expect.
+      await runTool('tsplay', a, false);
 
       for (const w of [a, b]) {
         await lab.assertUp();
@@ -215,6 +254,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchOutcome> {
       metrics.push(
         { key: 'scale.wall', label: `${what}: tsplay median wall`, value: seconds(median(runs.map((s) => s.wallMs))), unit: 's', better: 'lower', target: { op: '<=', value: 2.5 } },
         ...cpuMetrics('scale.tsplay', `${what}, tsplay`, runs, false),
+        ...perCheck('scale.tsplay', `${what}, tsplay`, runs, o.lightHosts * o.lineTasks),
         { key: 'scale.rss', label: `${what}: controller peak RSS (the run's and the connection keeper's)`, value: mb(Math.max(first.rssKb, ...runs.map((s) => s.rssKb)) + keeperRssKb), unit: 'MB', better: 'lower', target: { op: '<=', value: 300 } },
         { key: 'scale.trips_max', label: `${what}: most round trips for one no-change task on one host`, value: maxNoChangeTrips(t), unit: 'round trips', better: 'lower', target: { op: '<=', value: 1 } },
         runTrips(`${what}: most round trips for the whole run on one host (checks read ahead ${BATCH_TASKS} tasks at a time)`, 'scale.trips_run', t),

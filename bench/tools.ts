@@ -154,6 +154,12 @@ export function expectRecap(what: string, stdout: string, hosts: number, noChang
   }
 }
 
+/** Every host's recap counts `tasks` changed: the run wrote everything (the changed runs of (a)). */
+export function expectAllChanged(what: string, stdout: string, tasks: number): void {
+  const short = parseRecap(stdout).filter((r) => r.changed !== tasks);
+  if (short.length) throw new Error(`${what}: expected changed=${tasks} on every host, got ${short.map((r) => `${r.host} changed=${r.changed}`).join(', ')}\n${stdout.slice(-3000)}`);
+}
+
 /** The titles of the tasks that reported `changed:` for some host (both tools print TASK [title]). */
 function changedTaskTitles(stdout: string): string[] {
   const titles: string[] = [];

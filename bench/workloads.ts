@@ -147,3 +147,9 @@ export function mixedWorkload(dir: string, o: MixedOptions): Workload {
     modules: ['apt', 'template', 'file_line', 'ufw', 'pg_ctlcluster'],
   };
 }
+
+/** Removes `file` from every host (tsplay), so that the next run of (a) writes every line again. */
+export function resetWorkload(dir: string, file: string): Workload {
+  const task = ['    - name: remove the edited file', '      file:', '        path: "{{ bench_file }}"', '        state: absent'].join('\n');
+  return { name: 'reset', tasks: 1, tsplay: write(dir, 'reset.yml', play('reset (a)', { bench_file: q(file) }, [task])), modules: ['file'] };
+}

@@ -62,7 +62,7 @@ export function statProbe(path: string): string {
     `if [ -L ${p} ] || [ -e ${p} ]; then stat -c 'stat ${STAT_FORMAT}' -- ${p}; ` +
     `if [ -L ${p} ]; then printf 'link %s\\n' "$(readlink -- ${p})"; ` +
     `if [ -e ${p} ]; then stat -L -c 'target ${STAT_FORMAT}' -- ${p}; fi; fi; ` +
-    `else echo absent; fi; echo "umask $(umask)"`
+    `else echo absent; fi; printf 'umask '; umask`
   );
 }
 

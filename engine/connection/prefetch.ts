@@ -77,36 +77,44 @@ export class PrefetchingConnection implements Connection {
   /**
    * Runs the commands in one round trip and keeps their results. Returns how many were kept:
    * none when another command ran on the host meanwhile (the results may predate it).
+   * A command asked for several times (ten line edits of one file read it ten times) runs once:
+   * nothing runs between the copies, so each would read the same, and each copy is still served
+   * once.
    */
   async prefetch(commands: BatchCommand[]): Promise<number> {
     this.drop();
     if (!commands.length) return 0;
     const generation = this.gen;
     // One script per identity the commands run as (usually one): each is one round trip.
-    const groups = new Map<string, BatchCommand[]>();
+    const groups = new Map<string, Map<string, { command: BatchCommand; copies: number }>>();
     for (const c of commands) {
       const k = c.as ? becomeKey(c.as) : '';
-      groups.set(k, [...(groups.get(k) ?? []), c]);
+      const group = groups.get(k) ?? new Map<string, { command: BatchCommand; copies: number }>();
+      groups.set(k, group);
+      const key = keyOf(c.command, c.stdin, c.as);
+      const seen = group.get(key);
+      if (seen) seen.copies++;
+      else group.set(key, { command: c, copies: 1 });
     }
     const replies = await Promise.all(
       [...groups.values()].map(async (group) => {
-        const { script, mark } = batchScript(group);
-        const as = group[0]!.as;
+        const distinct = [...group.entries()];
+        const { script, mark } = batchScript(distinct.map(([, d]) => d.command));
+        const as = distinct[0]![1].command.as;
         const r = as && this.inner.execAs ? await this.inner.execAs(as, script) : await this.inner.exec(script);
-        return { group, results: parseBatch(r, mark, group.length) };
+        return { distinct, results: parseBatch(r, mark, distinct.length) };
       }),
     );
     if (generation !== this.gen) return 0;
     let kept = 0;
-    for (const { group, results } of replies) {
+    for (const { distinct, results } of replies) {
       results.forEach((res, k) => {
-        const c = group[k]!;
-        const key = keyOf(c.command, c.stdin, c.as);
-        const list = this.waiting.get(key);
-        if (list) list.push(res);
-        else this.waiting.set(key, [res]);
+        const [key, { copies }] = distinct[k]!;
+        const list = this.waiting.get(key) ?? [];
+        this.waiting.set(key, list);
+        for (let n = 0; n < copies; n++) list.push({ ...res });
+        kept += copies;
       });
-      kept += results.length;
     }
     return kept;
   }

@@ -1,7 +1,7 @@
 // PrefetchingConnection: prefetched reads are served once, without a round trip, and only while
 // nothing else has run on the host since they were read.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../../engine/connection/local.js';
@@ -25,6 +25,20 @@ describe('connection/prefetch', () => {
     // served once: the same command again goes to the host
     await c.exec(read);
     expect(c.roundTrips).to.equal(2);
+  });
+
+  it('runs a command asked for several times once, and serves each copy once', async () => {
+    const c = new PrefetchingConnection(new LocalConnection('h'));
+    // Counts its own runs on the host (a real read has no such effect: the count proves one run).
+    const read = `echo run >> ${dir}/runs; wc -l < ${dir}/runs`;
+    expect(await c.prefetch([{ command: read }, { command: 'echo other' }, { command: read }, { command: read }])).to.equal(4);
+    expect(readFileSync(join(dir, 'runs'), 'utf8'), 'one run on the host for three copies').to.equal('run\n');
+    for (let k = 0; k < 3; k++) expect((await c.exec(read)).stdout.trim()).to.equal('1');
+    expect((await c.exec('echo other')).stdout).to.equal('other\n');
+    expect(c.served).to.equal(4);
+    expect(c.roundTrips).to.equal(1);
+    await c.exec(read);
+    expect(c.roundTrips, 'a fourth copy was not read ahead: it goes to the host').to.equal(2);
   });
 
   it('drops every waiting result when any other command runs (an apply, a delegated task)', async () => {
