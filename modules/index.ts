@@ -17,6 +17,7 @@ import group from './group.js';
 import hostname from './hostname.js';
 import include_vars from './include_vars.js';
 import pause from './pause.js';
+import ping from './ping.js';
 import pcp_node_info from './pcp_node_info.js';
 import pg_client from './pg_client.js';
 import pg_cluster_status from './pg_cluster_status.js';
@@ -61,6 +62,7 @@ export const bundledModules: readonly ModuleDefinition[] = [
   hostname,
   include_vars,
   pause,
+  ping,
   pcp_node_info,
   pg_client,
   pg_cluster_status,
