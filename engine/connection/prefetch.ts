@@ -85,34 +85,36 @@ export class PrefetchingConnection implements Connection {
     this.drop();
     if (!commands.length) return 0;
     const generation = this.gen;
-    // One script per identity the commands run as (usually one): each is one round trip.
-    const groups = new Map<string, Map<string, { command: BatchCommand; copies: number }>>();
+    // Each distinct command once (its key names the identity it runs as too), with its copies.
+    const distinct = new Map<string, { command: BatchCommand; copies: number }>();
     for (const c of commands) {
-      const k = c.as ? becomeKey(c.as) : '';
-      const group = groups.get(k) ?? new Map<string, { command: BatchCommand; copies: number }>();
-      groups.set(k, group);
       const key = keyOf(c.command, c.stdin, c.as);
-      const seen = group.get(key);
+      const seen = distinct.get(key);
       if (seen) seen.copies++;
-      else group.set(key, { command: c, copies: 1 });
+      else distinct.set(key, { command: c, copies: 1 });
+    }
+    // One script per identity the commands run as (usually one): each is one round trip.
+    const groups = new Map<string, [string, { command: BatchCommand; copies: number }][]>();
+    for (const entry of distinct) {
+      const as = entry[1].command.as;
+      const k = as ? becomeKey(as) : '';
+      groups.set(k, [...(groups.get(k) ?? []), entry]);
     }
     const replies = await Promise.all(
       [...groups.values()].map(async (group) => {
-        const distinct = [...group.entries()];
-        const { script, mark } = batchScript(distinct.map(([, d]) => d.command));
-        const as = distinct[0]![1].command.as;
+        const { script, mark } = batchScript(group.map(([, d]) => d.command));
+        const as = group[0]![1].command.as;
         const r = as && this.inner.execAs ? await this.inner.execAs(as, script) : await this.inner.exec(script);
-        return { distinct, results: parseBatch(r, mark, distinct.length) };
+        return { group, results: parseBatch(r, mark, group.length) };
       }),
     );
     if (generation !== this.gen) return 0;
+    // Nothing waits now (drop() above, and no command ran since): each key is set once.
     let kept = 0;
-    for (const { distinct, results } of replies) {
+    for (const { group, results } of replies) {
       results.forEach((res, k) => {
-        const [key, { copies }] = distinct[k]!;
-        const list = this.waiting.get(key) ?? [];
-        this.waiting.set(key, list);
-        for (let n = 0; n < copies; n++) list.push({ ...res });
+        const [key, { copies }] = group[k]!;
+        this.waiting.set(key, Array.from({ length: copies }, () => ({ ...res })));
         kept += copies;
       });
     }
