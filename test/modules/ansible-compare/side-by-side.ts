@@ -1,10 +1,11 @@
 // The same tasks through Debian's ansible-core (one generated playbook, connection local) and
 // through tsplay's modules (LocalConnection, as the runner runs them), for the comparisons.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotConvergedError } from '../../../engine/errors.js';
 import type { ModuleDefinition } from '../../../engine/module-api.js';
-import { type AnsibleHostResult, runAnsiblePlaybook } from '../../support/ansible.js';
+import { type AnsibleHostResult, requireAnsible, runAnsiblePlaybook } from '../../support/ansible.js';
 import { type LocalOptions, runLocal } from '../local/local-run.js';
 
 export interface SideTask {
@@ -56,4 +57,36 @@ export async function tsplayResult(mod: ModuleDefinition, args: Record<string, u
     if (e instanceof NotConvergedError) return { changed: true, failed: false, msg: String(e.result.msg ?? ''), result: e.result, notConverged: e.message };
     return { changed: false, failed: true, msg: (e as Error).message, result: {} };
   }
+}
+
+export interface SideCase {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/**
+ * A comparison suite for a module whose cases need nothing but their arguments: each case runs
+ * through Ansible's module and tsplay's (in one before()), then one `it` per case hands both
+ * results to `compare`.
+ */
+export function describeSideBySide(o: { title: string; module: ModuleDefinition; ansibleModule: string; cases: SideCase[]; compare: (ansible: AnsibleHostResult, tsplay: TsplayOutcome, c: SideCase) => void }): void {
+  describe(o.title, function () {
+    this.timeout(300_000);
+    let dir = '';
+    let ansible: AnsibleHostResult[] = [];
+    const tsplay: TsplayOutcome[] = [];
+
+    before(async function () {
+      requireAnsible(this, `the ${o.ansibleModule} comparison`);
+      dir = mkdtempSync(join(tmpdir(), `tsplay-${o.ansibleModule}-`));
+      ansible = await ansibleResults(dir, o.cases.map((c) => ({ module: o.ansibleModule, args: c.args })));
+      for (const c of o.cases) tsplay.push(await tsplayResult(o.module, c.args));
+    });
+
+    after(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    for (const [i, c] of o.cases.entries()) it(`#${i} ${c.name}`, () => o.compare(ansible[i]!, tsplay[i]!, c));
+  });
 }
